@@ -1,0 +1,5 @@
+import sys
+from pathlib import Path
+
+# The project root on sys.path, so tests import profile_block, profiles_sandbox, components.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
