@@ -16,13 +16,29 @@ show it next to the widget that caused it. Part names (the only ones used):
     "field:<name>"             one response field
     "budget"                   the worst-case attribute budget
     "branch:<ErrorType>"       a transition: "branch:Success", "branch:MultipleFoundError", ...
+    "branches"                 Transitions as a whole (only when reading an action: bad shape)
+    "flow"                     the flow document as a whole (only from flow.validate_flow)
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from profile_block.fields import (
+    ATTRIBUTE_BUDGET,
+    CUSTOM_PREFIX,
+    FIELDS_BY_NAME,
+    MAX_VALUE_LENGTH,
+    check_custom_attribute,
+    field_for,
+    is_custom_name,
+)
+from profile_block.keys import KEYS_BY_NAME, check_key_name
+from profile_block.references import check_reference, is_reference
 
 ACTION_TYPE = "GetCustomerProfile"
 MAX_IDENTIFIERS = 5
@@ -37,9 +53,17 @@ MULTIPLE_FOUND = "MultipleFoundError"
 NONE_FOUND = "NoneFoundError"
 ERROR = "NoMatchingError"
 BRANCHES: tuple[str, ...] = (SUCCESS, MULTIPLE_FOUND, NONE_FOUND, ERROR)
+ERROR_TYPES: tuple[str, ...] = (MULTIPLE_FOUND, NONE_FOUND, ERROR)
 BRANCH_LABELS: dict[str, str] = {
     SUCCESS: "Success", MULTIPLE_FOUND: "Multiple found", NONE_FOUND: "None found", ERROR: "Error",
 }
+
+# The pre-2023 request shape: {"PhoneNumber": value} / {"EmailAddress": value} -> search key.
+LEGACY_REQUEST_KEYS: dict[str, str] = {"PhoneNumber": "_phone", "EmailAddress": "_email"}
+# The AWS doc page misspells these in two places; importers accept them with a warning.
+MISSPELLINGS: dict[str, str] = {"IdentifierName": "IdentiferName", "IdentifierValue": "IdentiferValue"}
+# Every value stored on the contact counts this much at worst against ATTRIBUTE_BUDGET.
+WORST_CASE_VALUE_CHARS = MAX_VALUE_LENGTH
 
 Severity = Literal["error", "warning"]
 
@@ -82,7 +106,60 @@ def new_action_id() -> str:
     return str(uuid.uuid4())
 
 
-@dataclass
+def attribute_budget(fields: list[str]) -> tuple[int, int]:
+    """Worst-case characters the block's results take, and the budget they share: (used, limit).
+
+    Every selected field plus ``$.Customer.ProfileId`` (always stored) may hold up to 255
+    characters; all Customer Profiles attributes of a flow share 14,000.
+    """
+    return (len(fields) + 1) * WORST_CASE_VALUE_CHARS, ATTRIBUTE_BUDGET
+
+
+# The most fields whose worst case still fits the budget (ProfileId takes one slot).
+MAX_FIELDS_IN_BUDGET = ATTRIBUTE_BUDGET // WORST_CASE_VALUE_CHARS - 1
+
+
+def check_action_id(value: str, what: str = "The action Identifier") -> str | None:
+    """Why ``value`` cannot be an action Identifier, or None when it can.
+
+    ``what`` starts the message ("The action Identifier", "The Success branch target").
+    """
+    if not value:
+        return f"{what} is empty: give it an Identifier (the Connect console uses a UUID)."
+    reasons = []
+    if len(value) > MAX_ACTION_ID_LENGTH:
+        reasons.append(f"is {len(value)} characters long; Connect allows at most {MAX_ACTION_ID_LENGTH}")
+    bad = sorted({c for c in value if c in FORBIDDEN_ID_CHARS}, key=FORBIDDEN_ID_CHARS.index)
+    if bad:
+        reasons.append("contains " + " ".join(bad) + f", which an Identifier cannot hold "
+                       f"(none of {' '.join(FORBIDDEN_ID_CHARS)})")
+    if not reasons:
+        return None
+    return f"{what} '{_clip(value)}' " + " and ".join(reasons) + ". Change it (a UUID always works)."
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words: "an array", "a string", "null" ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(eq=False)
 class GetProfileBlock:
     """A Get-profile action as the designer edits it.
 
@@ -91,6 +168,9 @@ class GetProfileBlock:
     SearchCriteria + LogicalOperator. ``fields`` is ProfileResponseData in the user's order.
     ``branches`` maps each name of BRANCHES to the Identifier of its NextAction ("" = not
     connected).
+
+    Two blocks are equal when they describe the same action: the operator only counts with two
+    or more identifiers (the single form does not carry it), and a missing branch equals "".
     """
 
     action_id: str = field(default_factory=new_action_id)
@@ -99,13 +179,121 @@ class GetProfileBlock:
     fields: list[str] = field(default_factory=list)
     branches: dict[str, str] = field(default_factory=lambda: {b: "" for b in BRANCHES})
 
+    def _meaning(self) -> tuple[Any, ...]:
+        return (
+            self.action_id,
+            tuple((i.key, i.value) for i in self.identifiers),
+            self.operator if len(self.identifiers) >= 2 else None,
+            tuple(self.fields),
+            tuple(self.branches.get(b, "") for b in BRANCHES),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GetProfileBlock):
+            return NotImplemented
+        return self._meaning() == other._meaning()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
     def validate(self) -> list[Problem]:
-        """Every problem of the block, errors and warnings, each tied to its part."""
-        raise NotImplementedError
+        """Every problem of the block, errors and warnings, each tied to its part.
+
+        Order: Identifier, request, operator, criteria, fields, budget, branches. An unconnected
+        branch is fine here (a lone block is wired later); ``flow.validate_flow`` checks that.
+        """
+        problems: list[Problem] = []
+        reason = check_action_id(self.action_id)
+        if reason:
+            problems.append(Problem("error", "identifier", reason))
+        problems += self._request_problems()
+        problems += self._field_problems()
+        used, limit = attribute_budget(self.fields)
+        if used > limit:
+            problems.append(Problem(
+                "warning", "budget",
+                f"At worst the {len(self.fields)} fields plus ProfileId take {used:,} characters "
+                f"({len(self.fields) + 1} × {WORST_CASE_VALUE_CHARS}), over the {limit:,} that all "
+                f"Customer Profiles attributes of a flow share; values past the budget are not stored. "
+                f"Keep at most {MAX_FIELDS_IN_BUDGET} fields."))
+        for branch in BRANCHES:
+            target = self.branches.get(branch, "")
+            if target:
+                reason = check_action_id(target, f"The {BRANCH_LABELS[branch]} branch target")
+                if reason:
+                    problems.append(Problem("error", f"branch:{branch}", reason))
+        return problems
+
+    def _request_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        count = len(self.identifiers)
+        if count == 0:
+            problems.append(Problem(
+                "error", "request",
+                "The block has no identifier: add at least one search key and value "
+                "(for example _phone with $.CustomerEndpoint.Address)."))
+        elif count > MAX_IDENTIFIERS:
+            problems.append(Problem(
+                "error", "request",
+                f"The block has {count} identifiers; a Get profile block searches by at most "
+                f"{MAX_IDENTIFIERS}. Remove {count - MAX_IDENTIFIERS}."))
+        if count >= 2 and self.operator not in OPERATORS:
+            choose = ("choose AND (a profile must match every identifier) "
+                      "or OR (a profile may match any one).")
+            if not self.operator:
+                message = f"With {count} identifiers the block needs a logical operator: {choose}"
+            elif self.operator.strip().upper() in OPERATORS:
+                message = (f"The logical operator '{_clip(self.operator)}' must be written exactly "
+                           f"'{self.operator.strip().upper()}' (upper case, no spaces).")
+            else:
+                message = f"'{_clip(self.operator)}' is not a logical operator: {choose}"
+            problems.append(Problem("error", "operator", message))
+        seen: dict[tuple[str, str], int] = {}
+        for i, ident in enumerate(self.identifiers):
+            problems += _key_problems(i, ident.key)
+            problems += _value_problems(i, ident.value)
+            earlier = seen.setdefault((ident.key, ident.value), i)
+            if earlier != i:
+                problems.append(Problem(
+                    "warning", f"criterion:{i}:key",
+                    f"Identifier {i + 1} repeats identifier {earlier + 1} (same key '{_clip(ident.key)}' "
+                    f"and value '{_clip(ident.value)}'): it adds nothing to the search; remove it."))
+        return problems
+
+    def _field_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        counts: dict[str, int] = {}
+        for name in self.fields:
+            counts[name] = counts.get(name, 0) + 1
+            if counts[name] > 1:
+                problems.append(Problem(
+                    "error", f"field:{name}",
+                    f"{name} is listed more than once in the response fields; list it once."))
+            elif field_for(name) is None:
+                problems.append(Problem("error", f"field:{name}", _unknown_field_message(name)))
+        return problems
 
     def to_action(self) -> dict[str, Any]:
-        """The flow-language action (a JSON-ready dict)."""
-        raise NotImplementedError
+        """The flow-language action (a JSON-ready dict), keys in the order Connect exports them."""
+        if len(self.identifiers) == 1:
+            only = self.identifiers[0]
+            request: dict[str, Any] = {"IdentifierName": only.key, "IdentifierValue": only.value}
+        elif self.identifiers:
+            request = {
+                "SearchCriteria": [{"IdentifierName": i.key, "IdentifierValue": i.value}
+                                   for i in self.identifiers],
+                "LogicalOperator": self.operator,
+            }
+        else:
+            request = {}
+        return {
+            "Identifier": self.action_id,
+            "Type": ACTION_TYPE,
+            "Parameters": {"ProfileRequestData": request, "ProfileResponseData": list(self.fields)},
+            "Transitions": {
+                "NextAction": self.branches.get(SUCCESS, ""),
+                "Errors": [{"ErrorType": e, "NextAction": self.branches.get(e, "")} for e in ERROR_TYPES],
+            },
+        }
 
     @classmethod
     def from_action(cls, action: dict[str, Any]) -> GetProfileBlock:
@@ -113,13 +301,343 @@ class GetProfileBlock:
         return read_action(action)[0]
 
 
+def _key_problems(i: int, key: str) -> list[Problem]:
+    part = f"criterion:{i}:key"
+    reason = check_key_name(key)
+    if reason:
+        return [Problem("error", part, reason)]
+    if key not in KEYS_BY_NAME:
+        # A custom key that looks like a standard one is most likely a slip.
+        folded = key.lstrip("_").lower()
+        likely = LEGACY_REQUEST_KEYS.get(key) or next(
+            (k for k in KEYS_BY_NAME if k.lstrip("_").lower() == folded), None)
+        if likely:
+            return [Problem(
+                "warning", part,
+                f"'{key}' is not a standard search key, so it is searched as a custom key; "
+                f"did you mean the standard key {likely}?")]
+    return []
+
+
+def _value_problems(i: int, value: str) -> list[Problem]:
+    part = f"criterion:{i}:value"
+    if not value.strip():
+        return [Problem(
+            "error", part,
+            f"The value of identifier {i + 1} is empty: type a value or pick a contact value "
+            "such as $.CustomerEndpoint.Address.")]
+    if is_reference(value):
+        reason = check_reference(value)
+        return [Problem("error", part, reason)] if reason else []
+    if len(value) > MAX_VALUE_LENGTH:
+        return [Problem(
+            "error", part,
+            f"The value of identifier {i + 1} is {len(value)} characters; Customer Profiles accepts "
+            f"at most {MAX_VALUE_LENGTH}, and a longer value sends every contact down the Error "
+            "branch. Shorten it.")]
+    if "$." in value:
+        return [Problem(
+            "warning", part,
+            f"The value of identifier {i + 1} contains '$.' but does not start with it: a reference "
+            "must be the whole value, so this is sent as literal text. Remove the text around it "
+            "if you meant a contact value.")]
+    return []
+
+
+def _unknown_field_message(name: str) -> str:
+    if not name:
+        return "A response field name is empty: remove it or pick a field."
+    if name == "ProfileId":
+        return ("ProfileId is always stored as $.Customer.ProfileId; it cannot be listed as a "
+                "response field. Remove it.")
+    if is_custom_name(name):
+        reason = check_custom_attribute(name[len(CUSTOM_PREFIX):])
+        return f"Custom field '{_clip(name)}': {reason}"
+    if name.lower().startswith(CUSTOM_PREFIX.lower()):
+        fixed = CUSTOM_PREFIX + name[len(CUSTOM_PREFIX):]
+        return f"'{_clip(name)}' is not a response field: custom fields start with 'Attributes.' ({fixed})."
+    close = difflib.get_close_matches(name.strip(), list(FIELDS_BY_NAME), n=1, cutoff=0.75)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    return (f"'{_clip(name)}' is not a response field of the Get profile block.{hint} "
+            "Pick one of the standard fields or a custom field Attributes.<name>.")
+
+
 class ActionFormatError(ValueError):
     """The JSON is not a GetCustomerProfile action at all (message says why, in words)."""
+
+
+def _shown(value: Any) -> str:
+    """A short JSON rendering of a value for a message."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return _clip(text, 40)
 
 
 def read_action(action: Any) -> tuple[GetProfileBlock, list[Problem]]:
     """Read an action in any known shape; return the block and what was noticed reading it.
 
+    Raises ActionFormatError when ``action`` is not a GetCustomerProfile action object. Any
+    other oddity (a missing part, a value of the wrong type, the legacy or misspelled request,
+    both request forms at once) becomes a note (a ``Problem``) and the block keeps everything
+    that could be read, so nothing the file holds is silently lost.
+    """
+    if not isinstance(action, dict):
+        raise ActionFormatError(
+            f"A GetCustomerProfile action is a JSON object, but this is {json_kind(action)}.")
+    if "Type" not in action:
+        raise ActionFormatError(
+            'This object has no "Type", so it is not a GetCustomerProfile action '
+            '(an action needs "Type": "GetCustomerProfile").')
+    if action["Type"] != ACTION_TYPE:
+        raise ActionFormatError(
+            f"This action's Type is {_shown(action['Type'])}, not \"{ACTION_TYPE}\": it is not a "
+            "Get profile block.")
+    notes: list[Problem] = []
+    action_id = _read_text(action.get("Identifier"), "identifier", "The action Identifier", notes)
+    parameters = action.get("Parameters")
+    if parameters is None:
+        parameters = {}
+    elif not isinstance(parameters, dict):
+        notes.append(Problem(
+            "error", "request",
+            "Parameters must be an object holding ProfileRequestData and ProfileResponseData, "
+            f"but it is {json_kind(parameters)}; the request and fields were left empty."))
+        parameters = {}
+    identifiers, operator = _read_request(parameters.get("ProfileRequestData"), notes)
+    fields = _read_fields(parameters.get("ProfileResponseData"), notes)
+    branches = _read_transitions(action.get("Transitions"), notes)
+    block = GetProfileBlock(action_id=action_id, identifiers=identifiers, operator=operator,
+                            fields=fields, branches=branches)
+    return block, notes
+
+
+def validate_action(action: Any) -> list[Problem]:
+    """What reading ``action`` noticed plus the block's own problems, each once.
+
     Raises ActionFormatError when ``action`` is not a GetCustomerProfile action object.
     """
-    raise NotImplementedError
+    block, notes = read_action(action)
+    return list(dict.fromkeys(notes + block.validate()))
+
+
+def _read_text(value: Any, part: str, what: str, notes: list[Problem]) -> str:
+    """A text member: strings as they are, numbers as text (warning), others empty (error)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            text = str(value)
+        except ValueError:  # an integer too long to print
+            text = None
+        if text is not None:
+            notes.append(Problem(
+                "warning", part,
+                f"{what} is the number {_clip(text)}; it was read as the text '{_clip(text)}' and will "
+                "be exported as text."))
+            return text
+    notes.append(Problem(
+        "error", part,
+        f"{what} must be text, but it is {json_kind(value)} ({_shown(value)}); it was left empty. "
+        "Fill it in again."))
+    return ""
+
+
+def _read_spelled(obj: dict[str, Any], member: str, part: str, what: str, notes: list[Problem]) -> str:
+    """``IdentifierName``/``IdentifierValue``, accepting the doc page's misspelling with a warning."""
+    wrong = MISSPELLINGS[member]
+    if member in obj:
+        if wrong in obj:
+            notes.append(Problem(
+                "warning", part,
+                f"Both {member} and the misspelled {wrong} are present; {member} was used and "
+                f"{wrong} ({_shown(obj[wrong])}) was dropped."))
+        return _read_text(obj[member], part, what, notes)
+    if wrong in obj:
+        notes.append(Problem(
+            "warning", part,
+            f"'{wrong}' is a misspelling of '{member}' (the AWS doc page has it); it was accepted and "
+            f"will be exported as {member}."))
+        return _read_text(obj[wrong], part, what, notes)
+    return ""
+
+
+def _read_criterion(obj: Any, i: int, notes: list[Problem]) -> Identifier:
+    if not isinstance(obj, dict):
+        notes.append(Problem(
+            "error", f"criterion:{i}:key",
+            f"Identifier {i + 1} of SearchCriteria must be an object with IdentifierName and "
+            f"IdentifierValue, but it is {json_kind(obj)}; it was left empty."))
+        return Identifier("", "")
+    key = _read_spelled(obj, "IdentifierName", f"criterion:{i}:key",
+                        f"The search key of identifier {i + 1}", notes)
+    value = _read_spelled(obj, "IdentifierValue", f"criterion:{i}:value",
+                          f"The value of identifier {i + 1}", notes)
+    return Identifier(key, value)
+
+
+_SINGLE_MEMBERS = ("IdentifierName", "IdentifierValue", *MISSPELLINGS.values())
+
+
+def _read_request(request: Any, notes: list[Problem]) -> tuple[list[Identifier], str]:
+    """ProfileRequestData in any known form -> (identifiers, operator)."""
+    if request is None:
+        return [], "OR"
+    if not isinstance(request, dict):
+        notes.append(Problem(
+            "error", "request",
+            f"ProfileRequestData must be an object, but it is {json_kind(request)}; the block has "
+            "no identifier yet. Add them again."))
+        return [], "OR"
+    forms = []
+    if "SearchCriteria" in request:
+        forms.append("SearchCriteria")
+    if any(m in request for m in _SINGLE_MEMBERS):
+        forms.append("IdentifierName/IdentifierValue")
+    legacy = [k for k in request if k in LEGACY_REQUEST_KEYS]
+    if legacy:
+        forms.append("the legacy " + "/".join(legacy))
+    if len(forms) > 1:
+        notes.append(Problem(
+            "error", "request",
+            f"Ambiguous request: ProfileRequestData has both {forms[0]} and {' and '.join(forms[1:])}. "
+            f"The block took {forms[0]}; check the identifiers, the other form will not be exported."))
+    known = {"SearchCriteria", "LogicalOperator", *_SINGLE_MEMBERS, *LEGACY_REQUEST_KEYS}
+    unknown = [k for k in request if k not in known]
+    if unknown:
+        notes.append(Problem(
+            "warning", "request",
+            f"ProfileRequestData has {', '.join(_clip(k, 30) for k in unknown)}, which a Get profile "
+            "block does not use; it will not be exported."))
+
+    operator = "OR"
+    if "LogicalOperator" in request:
+        operator = _read_text(request["LogicalOperator"], "operator", "LogicalOperator", notes)
+
+    if "SearchCriteria" in request:
+        if "LogicalOperator" not in request:
+            operator = ""  # validate() says an operator is needed with 2 or more
+        criteria = request["SearchCriteria"]
+        if not isinstance(criteria, list):
+            notes.append(Problem(
+                "error", "request",
+                "SearchCriteria must be an array of {IdentifierName, IdentifierValue} objects, but it "
+                f"is {json_kind(criteria)}; the block has no identifier yet. Add them again."))
+            return [], operator
+        if len(criteria) == 1:
+            notes.append(Problem(
+                "warning", "request",
+                "SearchCriteria holds a single identifier; it will be exported in the single form "
+                "(IdentifierName/IdentifierValue, no LogicalOperator), which means the same."))
+        return [_read_criterion(c, i, notes) for i, c in enumerate(criteria)], operator
+
+    if any(m in request for m in _SINGLE_MEMBERS):
+        if "LogicalOperator" in request:
+            notes.append(Problem(
+                "warning", "operator",
+                "LogicalOperator only applies with SearchCriteria (2-5 identifiers); with one "
+                "identifier it is left out on export."))
+        return [_read_criterion(request, 0, notes)], operator
+
+    if legacy:
+        identifiers = []
+        for i, name in enumerate(legacy):
+            value = _read_text(request[name], f"criterion:{i}:value", f"The value of {name}", notes)
+            identifiers.append(Identifier(LEGACY_REQUEST_KEYS[name], value))
+        converted = ", ".join(f"{n} -> {LEGACY_REQUEST_KEYS[n]}" for n in legacy)
+        notes.append(Problem(
+            "warning", "request",
+            f"The request uses the legacy form {{\"{legacy[0]}\": ...}}; it was converted ({converted}) "
+            "and will be exported in the current form (IdentifierName/IdentifierValue)."))
+        if len(legacy) > 1 and "LogicalOperator" not in request:
+            operator = ""  # the legacy form says nothing about how two keys combine
+        return identifiers, operator
+    return [], operator
+
+
+def _read_fields(value: Any, notes: list[Problem]) -> list[str]:
+    """ProfileResponseData: an array in real exports; the doc page's object is accepted too."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        notes.append(Problem(
+            "warning", "fields",
+            "ProfileResponseData is an object (as the AWS doc page shows); its keys were taken as the "
+            "field names, in order, and it will be exported as an array as the console does."))
+        return list(value)
+    if isinstance(value, str):
+        notes.append(Problem(
+            "warning", "fields",
+            f"ProfileResponseData is a single string; it was read as the one field '{_clip(value)}' "
+            "and will be exported as an array."))
+        return [value]
+    if not isinstance(value, list):
+        notes.append(Problem(
+            "error", "fields",
+            f"ProfileResponseData must be an array of field names, but it is {json_kind(value)}; "
+            "no field was read. Pick the fields again."))
+        return []
+    names = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            names.append(item)
+        else:
+            notes.append(Problem(
+                "error", "fields",
+                f"Response field {i + 1} is {json_kind(item)} ({_shown(item)}), not a field name; "
+                "it was left out."))
+    return names
+
+
+def _read_transitions(value: Any, notes: list[Problem]) -> dict[str, str]:
+    """Transitions -> {branch: target}; missing branches stay "" (not connected)."""
+    branches = {b: "" for b in BRANCHES}
+    if value is None:
+        return branches
+    if not isinstance(value, dict):
+        notes.append(Problem(
+            "error", "branches",
+            f"Transitions must be an object with NextAction and Errors, but it is {json_kind(value)}; "
+            "the branches were left unconnected."))
+        return branches
+    branches[SUCCESS] = _read_text(value.get("NextAction"), f"branch:{SUCCESS}",
+                                   "The Success branch target (NextAction)", notes)
+    errors = value.get("Errors")
+    if errors is None:
+        return branches
+    if not isinstance(errors, list):
+        notes.append(Problem(
+            "error", "branches",
+            "Transitions.Errors must be an array of {ErrorType, NextAction} objects, but it is "
+            f"{json_kind(errors)}; the error branches were left unconnected."))
+        return branches
+    seen: set[str] = set()
+    for i, item in enumerate(errors):
+        if not isinstance(item, dict):
+            notes.append(Problem(
+                "error", "branches",
+                f"Item {i + 1} of Transitions.Errors must be an object with ErrorType and NextAction, "
+                f"but it is {json_kind(item)}; it was ignored."))
+            continue
+        kind = item.get("ErrorType")
+        if kind not in ERROR_TYPES:
+            what = "has no ErrorType" if kind is None else f"has the ErrorType {_shown(kind)}"
+            notes.append(Problem(
+                "warning", "branches",
+                f"Item {i + 1} of Transitions.Errors {what}, which a Get profile block does not have "
+                f"({', '.join(ERROR_TYPES)}); it was ignored and will not be exported."))
+            continue
+        label = BRANCH_LABELS[kind]
+        target = _read_text(item.get("NextAction"), f"branch:{kind}", f"The {label} branch target", notes)
+        if kind in seen:
+            notes.append(Problem(
+                "warning", f"branch:{kind}",
+                f"{kind} is listed twice in Transitions.Errors; the first target "
+                f"'{_clip(branches[kind])}' was kept and '{_clip(target)}' dropped."))
+            continue
+        seen.add(kind)
+        branches[kind] = target
+    return branches
