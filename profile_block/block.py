@@ -195,6 +195,10 @@ class GetProfileBlock:
 
     __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
+    def attribute_budget(self) -> int:
+        """Worst-case characters this block's results take (see the module ``attribute_budget``)."""
+        return attribute_budget(self.fields)[0]
+
     def validate(self) -> list[Problem]:
         """Every problem of the block, errors and warnings, each tied to its part.
 

@@ -223,3 +223,8 @@ def test_every_problem_is_reported_at_once() -> None:
     parts = {p.part for p in errors(block.validate())}
     assert parts == {"identifier", "operator", "criterion:0:key", "criterion:0:value",
                      "criterion:1:value", "field:Nope"}
+
+
+def test_block_budget_method_is_the_used_part_of_the_budget() -> None:
+    block = valid_block(fields=["FirstName", "City", "Attributes.tier"])
+    assert block.attribute_budget() == attribute_budget(block.fields)[0] == 4 * 255
