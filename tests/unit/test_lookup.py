@@ -1,0 +1,158 @@
+"""Unit tests of the lookup rules that need no service: resolving, mapping, branching, $.Customer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
+from profile_block.fields import STANDARD_FIELDS
+from profile_block.lookup import (
+    MAX_RESULTS,
+    LookupInputError,
+    LookupResult,
+    choose_branch,
+    customer_attributes,
+    match_summary,
+    resolve_identifier,
+    resolve_identifiers,
+    run_lookup,
+    search_request,
+)
+
+PHONE = "$.CustomerEndpoint.Address"
+
+
+class NeverCalled:
+    """A client that fails the test if the lookup reaches the API."""
+
+    def search_profiles(self, **kwargs):  # pragma: no cover - reaching it is the failure
+        raise AssertionError(f"the API was called with {kwargs}")
+
+
+def test_static_value_is_sent_as_is():
+    assert resolve_identifier(0, Identifier("_account", "A-1"), {}) == "A-1"
+
+
+def test_reference_is_read_from_the_contact_by_its_path():
+    contact = {"CustomerEndpoint.Address": "+15555550100", "Attributes.account": "A-9"}
+    assert resolve_identifier(0, Identifier("_phone", PHONE), contact) == "+15555550100"
+    assert resolve_identifier(1, Identifier("_account", "$.Attributes.account"), contact) == "A-9"
+
+
+def test_missing_contact_value_names_the_path_to_fill_in():
+    with pytest.raises(LookupInputError) as err:
+        resolve_identifier(1, Identifier("_account", "$.Attributes.account"), {})
+    assert "Identifier 2 (_account)" in str(err.value)
+    assert "fill in Attributes.account" in str(err.value)
+
+
+@pytest.mark.parametrize("value, words", [("", "is empty"), ("x" * 256, "256 characters")])
+def test_empty_or_too_long_values_are_refused(value, words):
+    with pytest.raises(LookupInputError, match=words):
+        resolve_identifier(0, Identifier("_phone", PHONE), {"CustomerEndpoint.Address": value})
+    with pytest.raises(LookupInputError, match=words):
+        resolve_identifier(0, Identifier("_account", value), {})
+
+
+def test_a_value_of_exactly_255_characters_is_allowed():
+    assert len(resolve_identifier(0, Identifier("_account", "y" * 255), {})) == 255
+
+
+def test_invalid_reference_is_an_input_error_with_the_reference_problem():
+    with pytest.raises(LookupInputError, match="not a contact value"):
+        resolve_identifier(0, Identifier("_phone", "$.Nowhere.Address"), {})
+
+
+def test_block_without_identifiers_is_an_input_error():
+    with pytest.raises(LookupInputError, match="no identifier"):
+        resolve_identifiers(GetProfileBlock(identifiers=[]), {})
+
+
+def test_one_identifier_maps_to_keyname_and_values_without_operator():
+    request = search_request("demo", [("_phone", "+1")], "AND")
+    assert request == {"DomainName": "demo", "KeyName": "_phone", "Values": ["+1"], "MaxResults": MAX_RESULTS}
+
+
+def test_more_identifiers_map_to_additional_search_keys_with_the_operator():
+    request = search_request("d", [("_phone", "+1"), ("_email", "a@b"), ("loyaltyId", "L1")], "AND", 7)
+    assert request["KeyName"] == "_phone" and request["Values"] == ["+1"]
+    assert request["AdditionalSearchKeys"] == [{"KeyName": "_email", "Values": ["a@b"]},
+                                               {"KeyName": "loyaltyId", "Values": ["L1"]}]
+    assert request["LogicalOperator"] == "AND"
+    assert request["MaxResults"] == 7
+    assert MAX_RESULTS >= 2, "one result cannot tell one match from many"
+
+
+@pytest.mark.parametrize("count, more, branch", [
+    (0, False, NONE_FOUND), (0, True, NONE_FOUND), (1, False, SUCCESS), (1, True, MULTIPLE_FOUND),
+    (2, False, MULTIPLE_FOUND), (5, True, MULTIPLE_FOUND),
+])
+def test_choose_branch(count, more, branch):
+    assert choose_branch(count, more) == branch
+
+
+PROFILE = {
+    "ProfileId": "p-1", "FirstName": "Ana", "LastName": "Diaz", "MiddleName": "",
+    "PhoneNumber": "+15555550100", "EmailAddress": "ana@example.com",
+    "Address": {"City": "Lisbon"}, "ShippingAddress": {"Address1": "1 Ship St", "City": "Porto"},
+    "MailingAddress": {"PostalCode": "1000"}, "BillingAddress": {"State": "WA"},
+    "Gender": "FEMALE", "GenderString": "woman", "PartyType": "INDIVIDUAL",
+    "Attributes": {"tier": "gold"},
+}
+
+
+def test_customer_attributes_profile_id_first_then_fields_in_block_order():
+    customer = customer_attributes(PROFILE, ["ShippingCity", "FirstName"])
+    assert list(customer) == ["$.Customer.ProfileId", "$.Customer.ShippingCity", "$.Customer.FirstName"]
+    assert customer["$.Customer.ProfileId"] == "p-1"
+    assert customer["$.Customer.ShippingCity"] == "Porto"
+
+
+def test_customer_attributes_every_group_text_twin_and_not_set():
+    names = ["City", "ShippingAddress1", "MailingPostalCode", "BillingState", "Attributes.tier",
+             "Gender", "PartyType", "MiddleName", "BillingCity", "Attributes.missing", "NoSuchField"]
+    customer = customer_attributes(PROFILE, names)
+    assert customer["$.Customer.City"] == "Lisbon"
+    assert customer["$.Customer.ShippingAddress1"] == "1 Ship St"
+    assert customer["$.Customer.MailingPostalCode"] == "1000"
+    assert customer["$.Customer.BillingState"] == "WA"
+    assert customer["$.Customer.Attributes.tier"] == "gold"
+    assert customer["$.Customer.Gender"] == "woman"           # the text twin wins
+    assert customer["$.Customer.PartyType"] == "INDIVIDUAL"
+    for absent in ("MiddleName", "BillingCity", "Attributes.missing", "NoSuchField"):
+        assert customer[f"$.Customer.{absent}"] is None         # not set, never ""
+
+
+def test_all_55_standard_fields_map_without_empty_strings():
+    customer = customer_attributes(PROFILE, [f.name for f in STANDARD_FIELDS])
+    assert len(customer) == 1 + len(STANDARD_FIELDS)
+    assert "" not in customer.values()
+
+
+def test_match_summary_reads_name_phone_email():
+    row = match_summary({"ProfileId": "p", "FirstName": "Ana", "LastName": "Diaz",
+                         "MobilePhoneNumber": "+1", "BusinessEmailAddress": "b@x"})
+    assert row == {"ProfileId": "p", "Name": "Ana Diaz", "Phone": "+1", "Email": "b@x"}
+    assert match_summary({"ProfileId": "q", "BusinessName": "Acme"})["Name"] == "Acme"
+
+
+def test_run_lookup_input_error_takes_error_branch_without_calling_the_api():
+    block = GetProfileBlock(identifiers=[Identifier("_phone", PHONE)])
+    block.branches[ERROR] = "error-target"
+    result = run_lookup(NeverCalled(), block, {}, "demo")
+    assert result.branch == ERROR
+    assert result.next_action == "error-target"
+    assert result.request is None and result.customer == {}
+    assert "CustomerEndpoint.Address" in result.reason
+
+
+def test_result_rows_and_json_shape():
+    result = LookupResult(branch=SUCCESS, next_action="n", reason="r",
+                          customer={"$.Customer.ProfileId": "p", "$.Customer.City": None},
+                          request={"DomainName": "demo"})
+    assert result.customer_rows() == [("$.Customer.ProfileId", "p"), ("$.Customer.City", "not set")]
+    data = json.loads(result.to_json())
+    assert list(data)[:4] == ["branch", "customer", "reason", "request"]
+    assert data["customer"]["$.Customer.City"] is None
