@@ -1,0 +1,274 @@
+"""The Request part of the Build page: the identifiers (search key + value) and AND/OR.
+
+Each row is a view of ``block.identifiers[i]``; its callbacks write into the model. Rows are
+keyed by position plus a request generation, bumped on add/remove/move so that the widgets of
+moved rows re-initialise from the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from components import build_state as state
+from components.problems import show_inline
+from profile_block import editing, keys, references
+from profile_block.block import MAX_IDENTIFIERS, OPERATORS, Identifier, Problem
+
+CUSTOM_KEY = "\u0000custom"          # the "Custom key…" choice of the key picker
+STATIC, DYNAMIC = "Static", "Dynamic"
+REQUEST_GEN = "build_request_gen"
+# What a row held in the mode it is not showing, so switching back loses nothing.
+MEMORY = "build_value_memory"
+VALUE_VERSIONS = "build_value_versions"
+DEFAULT_REFERENCE = "$.CustomerEndpoint.Address"
+OPERATOR_HELP = {
+    "AND": "AND: a profile must match every identifier.",
+    "OR": "OR: a profile may match any one of the identifiers.",
+}
+AT_MOST = f"A Get profile block searches by at most {MAX_IDENTIFIERS} identifiers."
+
+
+def _rkey(i: int, part: str) -> str:
+    return state.wkey("req", st.session_state.get(REQUEST_GEN, 0), i, part)
+
+
+def _restructure() -> None:
+    """Rows moved, came or went: their widgets re-read the model."""
+    st.session_state[REQUEST_GEN] = st.session_state.get(REQUEST_GEN, 0) + 1
+    st.session_state[MEMORY] = {}
+    st.session_state[VALUE_VERSIONS] = {}
+
+
+def _rerun() -> None:
+    state.rerun(state.REQUEST_FRAGMENT, state.PREVIEW_FRAGMENT)
+
+
+def _memory(i: int) -> dict[str, str]:
+    return st.session_state.setdefault(MEMORY, {}).setdefault(i, {})
+
+
+def _vkey(i: int, part: str) -> str:
+    """Key of a value widget of row i; a new version re-reads the model after a mode change."""
+    version = st.session_state.setdefault(VALUE_VERSIONS, {}).get(i, 0)
+    return _rkey(i, f"{part}@{version}")
+
+
+def _refresh_value(i: int) -> None:
+    """The row's value widgets re-initialise from the model on the next run."""
+    versions = st.session_state.setdefault(VALUE_VERSIONS, {})
+    versions[i] = versions.get(i, 0) + 1
+
+
+# ---- callbacks: widget -> model -------------------------------------------------------------
+
+def _add() -> None:
+    editing.add_identifier(state.block())
+    _restructure()
+    _rerun()
+
+
+def _remove(i: int) -> None:
+    editing.remove_identifier(state.block(), i)
+    _restructure()
+    _rerun()
+
+
+def _move(i: int, step: int) -> None:
+    editing.move_identifier(state.block(), i, step)
+    _restructure()
+    _rerun()
+
+
+def _on_key_choice(i: int) -> None:
+    choice = st.session_state[_rkey(i, "key")]
+    ident = state.block().identifiers[i]
+    if choice == CUSTOM_KEY:
+        ident.key = st.session_state.get(_rkey(i, "custom"), "")
+    elif choice is not None:
+        ident.key = choice
+    _rerun()
+
+
+def _on_custom_key(i: int) -> None:
+    state.block().identifiers[i].key = st.session_state[_rkey(i, "custom")]
+    _rerun()
+
+
+def _on_mode(i: int) -> None:
+    ident = state.block().identifiers[i]
+    mode = st.session_state[_vkey(i, "mode")]
+    memory = _memory(i)
+    if mode == DYNAMIC and not references.is_reference(ident.value):
+        memory[STATIC] = ident.value
+        ident.value = memory.get(DYNAMIC, DEFAULT_REFERENCE)
+    elif mode == STATIC and references.is_reference(ident.value):
+        memory[DYNAMIC] = ident.value
+        ident.value = memory.get(STATIC, "")
+    _refresh_value(i)
+    _rerun()
+
+
+def _on_static(i: int) -> None:
+    ident = state.block().identifiers[i]
+    ident.value = st.session_state[_vkey(i, "static")]
+    if references.is_reference(ident.value):
+        # A value starting with "$." is a reference in the flow language: show it as one.
+        _refresh_value(i)
+    _rerun()
+
+
+def _on_namespace(i: int) -> None:
+    namespace = st.session_state[_vkey(i, "ns")]
+    if namespace is not None:
+        ident = state.block().identifiers[i]
+        split = editing.split_reference(ident.value)
+        ident.value = editing.reference_value(namespace, split[1] if split else "")
+        _refresh_value(i)
+    _rerun()
+
+
+def _on_reference_key(i: int) -> None:
+    ident = state.block().identifiers[i]
+    split = editing.split_reference(ident.value)
+    if split:
+        ident.value = editing.reference_value(split[0], st.session_state[_vkey(i, "refkey")])
+    _rerun()
+
+
+def _on_raw_reference(i: int) -> None:
+    state.block().identifiers[i].value = st.session_state[_vkey(i, "raw")]
+    _refresh_value(i)
+    _rerun()
+
+
+def _on_operator() -> None:
+    choice = st.session_state[state.wkey("operator")]
+    if choice is None:   # clicking the selected segment unselects it: that is not a choice
+        st.session_state[state.wkey("operator")] = state.block().operator
+    else:
+        state.block().operator = choice
+    _rerun()
+
+
+# ---- rendering: model -> widgets ------------------------------------------------------------
+
+def key_options(current: str, custom_keys: Sequence[str]) -> list[str]:
+    """Standard keys, then the domain's custom keys, then "Custom key…"."""
+    options = [k.name for k in keys.STANDARD_KEYS]
+    options += [k for k in custom_keys if k not in options]
+    options.append(CUSTOM_KEY)
+    return options
+
+
+def _key_label(name: str) -> str:
+    return "Custom key…" if name == CUSTOM_KEY else keys.key_label(name)
+
+
+def _render_key(i: int, ident: Identifier, custom_keys: Sequence[str], problems: list[Problem]) -> None:
+    options = key_options(ident.key, custom_keys)
+    choice_key = _rkey(i, "key")
+    state.seed(choice_key, ident.key if ident.key in options else CUSTOM_KEY)
+    choice = st.selectbox(
+        "Search key", options, key=choice_key, format_func=_key_label, on_change=_on_key_choice, args=(i,),
+        help="Standard keys, then the custom keys found in the connected domain. "
+             "Pick “Custom key…” to type any other key name.")
+    if choice == CUSTOM_KEY:
+        custom_key = _rkey(i, "custom")
+        state.seed(custom_key, "" if ident.key in options else ident.key)
+        st.text_input("Custom key name", key=custom_key, on_change=_on_custom_key, args=(i,),
+                      placeholder="e.g. loyaltyId", max_chars=200,
+                      help="Letters, digits, '_' and '-', at most 64 characters.")
+    show_inline(problems, f"criterion:{i}:key")
+
+
+def _render_value(i: int, ident: Identifier, problems: list[Problem]) -> None:
+    mode_key = _vkey(i, "mode")
+    dynamic = references.is_reference(ident.value)
+    state.seed(mode_key, DYNAMIC if dynamic else STATIC)
+    st.segmented_control(
+        "Value", [STATIC, DYNAMIC], key=mode_key, on_change=_on_mode, args=(i,), required=True,
+        help="Static: the same text for every contact. Dynamic: a value of the contact, "
+             "read when the flow runs ($.CustomerEndpoint.Address, $.Attributes.<key> …).")
+    if not dynamic:
+        static_key = _vkey(i, "static")
+        state.seed(static_key, ident.value)
+        st.text_input("Static value", key=static_key, on_change=_on_static, args=(i,),
+                      placeholder="e.g. +15555550100", label_visibility="collapsed")
+    else:
+        _render_reference(i, ident)
+    show_inline(problems, f"criterion:{i}:value")
+
+
+def _ns_label(name: str) -> str:
+    return references.NAMESPACES_BY_NAME[name].label
+
+
+def _render_reference(i: int, ident: Identifier) -> None:
+    names = [n.name for n in references.NAMESPACES]
+    split = editing.split_reference(ident.value)
+    ns_key = _vkey(i, "ns")
+    if split is None:
+        # A reference no namespace fits (typed or imported): keep it, editable as text.
+        raw_key = _vkey(i, "raw")
+        state.seed(raw_key, ident.value)
+        st.text_input("Reference", key=raw_key, on_change=_on_raw_reference, args=(i,),
+                      help="A whole-value reference such as $.Attributes.account.")
+        state.seed(ns_key, None)
+        st.selectbox("…or pick a contact value", names, key=ns_key, format_func=_ns_label,
+                     on_change=_on_namespace, args=(i,), placeholder="Pick a contact value")
+        return
+    namespace, ref_key = split
+    state.seed(ns_key, namespace)
+    st.selectbox("Contact value", names, key=ns_key, format_func=_ns_label,
+                 on_change=_on_namespace, args=(i,), label_visibility="collapsed")
+    if references.NAMESPACES_BY_NAME[namespace].keyed:
+        refkey_key = _vkey(i, "refkey")
+        state.seed(refkey_key, ref_key)
+        st.text_input(f"Key after {namespace}.", key=refkey_key, on_change=_on_reference_key, args=(i,),
+                      placeholder="e.g. account")
+    st.caption(f"Reads `{ident.value}` when the flow runs.")
+
+
+def _render_row(i: int, count: int, custom_keys: Sequence[str], problems: list[Problem]) -> None:
+    ident = state.block().identifiers[i]
+    with st.container(border=True):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.markdown(f"**Identifier {i + 1}**")
+        head.space("stretch")
+        head.button("", icon=":material/arrow_upward:", key=_rkey(i, "up"), type="tertiary",
+                    help="Move up", disabled=i == 0, on_click=_move, args=(i, -1))
+        head.button("", icon=":material/arrow_downward:", key=_rkey(i, "down"), type="tertiary",
+                    help="Move down", disabled=i == count - 1, on_click=_move, args=(i, 1))
+        head.button("", icon=":material/delete:", key=_rkey(i, "remove"), type="tertiary",
+                    help="Remove this identifier" if count > 1 else "A block needs at least one identifier",
+                    disabled=count <= 1, on_click=_remove, args=(i,))
+        left, right = st.columns([1, 1])
+        with left:
+            _render_key(i, ident, custom_keys, problems)
+        with right:
+            _render_value(i, ident, problems)
+
+
+def render(problems: list[Problem]) -> None:
+    """The Request section (call inside the request fragment)."""
+    block = state.block()
+    count = len(block.identifiers)
+    custom_keys = st.session_state.get("custom_keys", [])
+    st.subheader("Request", anchor=False)
+    st.caption("Who to look for: each identifier is a search key and the value to search it by.")
+    show_inline(problems, "request")
+    for i in range(count):
+        _render_row(i, count, custom_keys, problems)
+    if count >= 2:
+        op_key = state.wkey("operator")
+        state.seed(op_key, block.operator if block.operator in OPERATORS else None)
+        operator = st.segmented_control("Match", list(OPERATORS), key=op_key, on_change=_on_operator)
+        st.caption(OPERATOR_HELP.get(operator or "", "Pick AND or OR."))
+        show_inline(problems, "operator")
+    full = count >= MAX_IDENTIFIERS
+    st.button("Add identifier", icon=":material/add:", on_click=_add, disabled=full, key=state.wkey("add"),
+              help=AT_MOST if full else "Search by one more key (at most five).")
+    if full:
+        st.caption(AT_MOST)

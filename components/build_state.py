@@ -1,0 +1,98 @@
+"""Session-state plumbing of the Build page: the block model, widget keys, imported flows.
+
+The block being built lives in ``st.session_state["block"]`` as a ``GetProfileBlock``: it is
+the one truth, and every widget is a view of it. A widget's key carries the block generation
+(``st.session_state["block_gen"]``), bumped whenever a whole block is loaded (import, reset),
+so that widgets re-initialise from the model instead of keeping stale values. Widgets that
+are not rendered lose their state (page switch, filter); ``seed`` puts the model's value back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from profile_block.block import GetProfileBlock, Identifier, Problem
+
+BLOCK = "block"
+GENERATION = "block_gen"
+# The imported flow a block came from, and what was noticed reading that block.
+EDITING = "build_editing"
+READING_NOTES = "build_reading_notes"
+
+# Fragment keys: a widget callback reruns only the parts its change affects.
+REQUEST_FRAGMENT = "build-request"
+FIELDS_FRAGMENT = "build-fields"
+BUDGET_FRAGMENT = "build-budget"
+SETTINGS_FRAGMENT = "build-settings"
+PREVIEW_FRAGMENT = "build-preview"
+
+
+@dataclass
+class EditingContext:
+    """A block loaded from an imported flow: downloads give the whole flow back."""
+
+    flow: dict[str, Any]
+    original_id: str          # the Identifier the block had in the flow
+    source_name: str          # file name, or "pasted text"
+    action_count: int = 0
+    import_id: int = 0        # which import it came from (several blocks of one flow can be edited)
+
+
+def block() -> GetProfileBlock:
+    """The block being built, created on first use."""
+    if BLOCK not in st.session_state:
+        st.session_state[BLOCK] = GetProfileBlock()
+    return st.session_state[BLOCK]
+
+
+def generation() -> int:
+    return st.session_state.setdefault(GENERATION, 0)
+
+
+def wkey(*parts: object) -> str:
+    """A widget key tied to the current block generation."""
+    return ".".join(["build", str(generation()), *map(str, parts)])
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a widget its model value unless it already holds the user's."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def editing() -> EditingContext | None:
+    return st.session_state.get(EDITING)
+
+
+def load_block(new: GetProfileBlock, context: EditingContext | None = None,
+               notes: list[Problem] | None = None) -> None:
+    """Make ``new`` the block being built; widgets re-initialise from it."""
+    st.session_state[BLOCK] = new
+    st.session_state[EDITING] = context
+    st.session_state[READING_NOTES] = list(notes or [])
+    st.session_state[GENERATION] = generation() + 1
+
+
+def reset_block() -> None:
+    """Back to a fresh standalone block (the imported flow is forgotten)."""
+    load_block(GetProfileBlock())
+
+
+def reading_notes() -> list[Problem]:
+    return st.session_state.get(READING_NOTES, [])
+
+
+def new_identifier() -> Identifier:
+    return Identifier()
+
+
+def rerun(*fragments: str) -> None:
+    """From a widget callback: rerun only ``fragments`` (a full rerun if one has not rendered yet)."""
+    try:
+        st.rerun(list(fragments))
+    except StreamlitAPIException:
+        st.rerun()

@@ -1,0 +1,61 @@
+"""Rendering of ``Problem`` values: next to the widget they concern, and as a list.
+
+Problems come from the core (``GetProfileBlock.validate``, ``flow.validate_flow``); this module
+only decides how they look. Each problem names its part (``Problem.part``) so a widget can show
+the ones about itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import streamlit as st
+
+from profile_block.block import Problem
+
+
+def count_text(problems: Sequence[Problem]) -> str:
+    """ "2 errors, 1 warning" (empty when there are none)."""
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+def about(problems: Iterable[Problem], *parts: str, prefix: str = "") -> list[Problem]:
+    """The problems whose part is one of ``parts`` (or starts with ``prefix``)."""
+    return [p for p in problems if p.part in parts or (prefix and p.part.startswith(prefix))]
+
+
+def show_inline(problems: Iterable[Problem], *parts: str, prefix: str = "") -> None:
+    """Show, right here, the problems about ``parts`` (errors red, warnings amber)."""
+    for p in about(problems, *parts, prefix=prefix):
+        if p.is_error:
+            st.error(p.message, icon=":material/error:")
+        else:
+            st.warning(p.message, icon=":material/warning:")
+
+
+def show_list(problems: Sequence[Problem]) -> None:
+    """Every problem, errors first, each saying which part it concerns."""
+    if not problems:
+        st.success("No problems: this block is ready to download.", icon=":material/check_circle:")
+        return
+    ordered = sorted(problems, key=lambda p: not p.is_error)
+    lines = []
+    for p in ordered:
+        badge = ":red-badge[Error]" if p.is_error else ":orange-badge[Warning]"
+        where = f"block {p.block_id}, {p.where}" if p.block_id else p.where
+        lines.append(f"- {badge} **{_escape(where)}**: {_escape(p.message)}")
+    st.markdown("\n".join(lines))
+
+
+def _escape(text: str) -> str:
+    """Markdown-safe text: user-typed names may hold '*', '_', '$' or brackets."""
+    for ch in "\\`*_{}[]()#+-.!$<>|~":
+        text = text.replace(ch, "\\" + ch)
+    return text

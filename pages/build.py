@@ -1,0 +1,59 @@
+"""Build page: design a Get profile block, see its JSON, import and export it.
+
+Thin on purpose: the block model is ``st.session_state["block"]`` (see components.build_state);
+the sections are components; every rule is in profile_block. Each section is a keyed fragment,
+so a change reruns only the sections it affects (a field tick: the budget meter and preview).
+"""
+
+import streamlit as st
+
+from components import build_fields, build_import, build_preview, build_request, build_settings
+from components import build_state as state
+from profile_block.block import attribute_budget
+
+
+def _problems():
+    return build_preview.current_problems(state.block(), state.editing())
+
+
+@st.fragment(key=state.REQUEST_FRAGMENT)
+def request_section() -> None:
+    build_request.render(_problems())
+
+
+@st.fragment(key=state.FIELDS_FRAGMENT)
+def fields_section() -> None:
+    build_fields.render(_problems())
+
+
+@st.fragment(key=state.BUDGET_FRAGMENT)
+def budget_section() -> None:
+    block = state.block()
+    used, limit = attribute_budget(block.fields)
+    build_fields.render_budget(used, limit, _problems(), len(block.fields))
+
+
+@st.fragment(key=state.SETTINGS_FRAGMENT)
+def settings_section() -> None:
+    build_settings.render(_problems())
+
+
+@st.fragment(key=state.PREVIEW_FRAGMENT)
+def preview_section() -> None:
+    build_preview.render(state.block(), _problems())
+
+
+st.title("Build a Get profile block", anchor=False)
+st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-language `GetCustomerProfile`): "
+           "choose who to look for and what to bring back; copy the JSON or download an importable flow.")
+build_import.render_import()
+build_import.render_banner(state.block())
+
+builder, preview = st.columns([3, 2], gap="large")
+with builder:
+    request_section()
+    fields_section()
+    budget_section()
+    settings_section()
+with preview:
+    preview_section()

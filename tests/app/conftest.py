@@ -1,0 +1,75 @@
+"""AppTest helpers for the Build page.
+
+The page's sections are keyed fragments: after an interaction AppTest holds only the parts
+that reran (that is what the browser redraws too). ``full`` reruns the whole page, as a
+page load would, so every widget can be found again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from profile_block.block import GetProfileBlock
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_PAGE = ROOT / "pages" / "build.py"
+APP = ROOT / "app.py"
+TIMEOUT = 30  # seconds; generous because other test suites share the two cores
+
+
+@pytest.fixture
+def build() -> AppTest:
+    """The Build page after its first run."""
+    at = AppTest.from_file(str(BUILD_PAGE), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def full(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def model(at: AppTest) -> GetProfileBlock:
+    return at.session_state["block"]
+
+
+def preview(at: AppTest) -> dict[str, Any]:
+    """The action the JSON preview shows, parsed."""
+    codes = [c for c in at.code if c.language == "json"]
+    assert len(codes) == 1, "exactly one JSON preview"
+    return json.loads(codes[0].value)
+
+
+def downloads(at: AppTest) -> dict[str, Any]:
+    """The download buttons by label -> their protos (disabled, help ...)."""
+    return {d.proto.label: d.proto for d in at.get("download_button")}
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def field_box(at: AppTest, name: str):
+    matches = [c for c in at.checkbox if c.label == name]
+    assert len(matches) == 1, f"one checkbox labelled {name}"
+    return matches[0]
+
+
+def button(at: AppTest, label: str, nth: int = 0):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button labelled {label!r}; have {[b.label for b in at.button]}"
+    return matches[nth]
+
+
+def widget(at: AppTest, kind: str, label: str, nth: int = 0):
+    matches = [w for w in getattr(at, kind) if w.label == label]
+    assert matches, f"no {kind} labelled {label!r}; have {[w.label for w in getattr(at, kind)]}"
+    return matches[nth]
