@@ -1,0 +1,135 @@
+"""Import on the Build page: flows are listed, a block loads into the widgets, bad files lose nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from profile_block.block import GetProfileBlock
+from profile_block.flow import MAX_FLOW_CHARS
+from tests.app.conftest import button, downloads, field_box, full, model, preview, texts, widget
+from tests.app.flows import dumps, flow_without_get_profile, maximal_action, sample_flow
+
+
+def upload(at, name: str, content: bytes):
+    at.file_uploader[0].upload(name, content, "application/json").run()
+    return full(at)
+
+
+def paste(at, text: str):
+    widget(at, "text_area", "Flow or action JSON").input(text)
+    button(at, "Load").click().run()
+    return full(at)
+
+
+def edit_buttons(at):
+    return [b for b in at.button if b.label == "Edit this block"]
+
+
+def test_a_flow_lists_its_get_profile_blocks_and_one_loads_into_the_widgets(build):
+    upload(build, "inbound.json", dumps(sample_flow()))
+    listed = " ".join(texts(build, "markdown") + texts(build, "caption"))
+    assert "gp-phone" in listed and "gp-email-account" in listed
+    assert "_email AND _account → 3 fields" in listed
+    assert "_phone → 2 fields" in listed
+    assert len(edit_buttons(build)) == 2
+    # Nothing is loaded until the user picks a block.
+    assert model(build).action_id not in ("gp-phone", "gp-email-account")
+
+    edit_buttons(build)[1].click().run()
+    full(build)
+    block = model(build)
+    assert block.action_id == "gp-email-account"
+    assert block.operator == "AND" and block.fields == ["EmailAddress", "ShippingCity", "Attributes.tier"]
+    # The widgets show the loaded block.
+    assert [s.value for s in build.selectbox if s.label == "Search key"] == ["_email", "_account"]
+    assert widget(build, "segmented_control", "Match").value == "AND"
+    assert [t.value for t in build.text_input if t.label == "Key after Attributes."] == ["email", "account"]
+    assert field_box(build, "EmailAddress").value and field_box(build, "ShippingCity").value
+    assert not field_box(build, "FirstName").value
+    assert widget(build, "text_input", "Action Identifier").value == "gp-email-account"
+    assert preview(build) == block.to_action()
+    banner = " ".join(texts(build, "markdown"))
+    assert "gp-email-account" in banner and "inbound.json" in banner and "only this block changed" in banner
+
+
+def test_editing_an_imported_block_keeps_the_rest_of_the_flow(build):
+    upload(build, "inbound.json", dumps(sample_flow()))
+    edit_buttons(build)[0].click().run()
+    full(build)
+    field_box(build, "BirthDate").check().run()
+    full(build)
+    from components.build_preview import flow_document
+    edited = flow_document(model(build), build.session_state["build_editing"])
+    original = sample_flow()
+    assert edited["Metadata"] == original["Metadata"]
+    changed = [a["Identifier"] for a, b in zip(edited["Actions"], original["Actions"], strict=True) if a != b]
+    assert changed == ["gp-phone"]
+    assert edited["Actions"][1]["Parameters"]["ProfileResponseData"] == ["FirstName", "LastName", "BirthDate"]
+
+
+def test_a_single_action_loads_directly(build):
+    paste(build, json.dumps(maximal_action("pasted-one")))
+    block = model(build)
+    assert block.action_id == "pasted-one"
+    assert len(block.identifiers) == 5 and len(block.fields) == 65
+    assert sum(c.value for c in build.checkbox) == 55
+    assert any("pasted-one" in s for s in texts(build, "success"))
+    # The maximal block is over the worst-case budget: a warning at the meter, not an error.
+    assert any("14,000" in w for w in texts(build, "warning"))
+    assert not any(d.disabled for d in downloads(build).values())
+
+
+def test_reading_notes_are_shown_as_warnings(build):
+    legacy = {"Identifier": "old-one", "Type": "GetCustomerProfile",
+              "Parameters": {"ProfileRequestData": {"PhoneNumber": "$.CustomerEndpoint.Address"},
+                             "ProfileResponseData": ["FirstName"]},
+              "Transitions": {}}
+    paste(build, json.dumps(legacy))
+    assert model(build).identifiers[0].key == "_phone"
+    assert any("PhoneNumber" in w for w in texts(build, "warning"))
+
+
+def test_fresh_block_button_leaves_the_imported_flow(build):
+    upload(build, "inbound.json", dumps(sample_flow()))
+    edit_buttons(build)[0].click().run()
+    full(build)
+    button(build, "Start a fresh standalone block").click().run()
+    full(build)
+    assert model(build) == GetProfileBlock(action_id=model(build).action_id)
+    assert build.session_state["build_editing"] is None
+    assert not [b for b in build.button if b.label == "Start a fresh standalone block"]
+
+
+BAD_FILES = {
+    "not JSON": (b"this is not { json", "not JSON"),
+    "too large": (b"{" + b" " * MAX_FLOW_CHARS + b"}", "256,000"),
+    "no block": (dumps(flow_without_get_profile()), "no Get profile block"),
+    "neither flow nor action": (b'{"hello": "world"}', ""),
+    "not UTF-8": (b"\xff\xfe\x00bad", "UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_a_bad_file_gets_a_clear_message_and_the_block_is_kept(build, case):
+    content, words = BAD_FILES[case]
+    field_box(build, "FirstName").check().run()
+    full(build)
+    before = model(build)
+    before_json = preview(build)
+    upload(build, "broken.json", content)
+    errors = " ".join(texts(build, "error"))
+    assert "Could not import broken.json" in errors and "unchanged" in errors
+    assert words in errors
+    assert model(build) is before and preview(build) == before_json
+    assert field_box(build, "FirstName").value
+
+
+def test_pasting_nothing_or_garbage_keeps_the_block(build):
+    before = model(build).to_action()
+    paste(build, "   ")
+    assert any("nothing to load" in e for e in texts(build, "error"))
+    paste(build, "[1, 2, 3]")
+    assert any("Could not import the pasted text" in e for e in texts(build, "error"))
+    assert model(build).to_action() == before
