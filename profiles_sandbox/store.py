@@ -1,0 +1,606 @@
+"""SQLite storage and search for the local Customer Profiles service (no HTTP here).
+
+Layout: ``domains``, ``profiles`` (the profile as JSON, keyed by an integer ``seq`` that gives
+results a stable creation order), ``object_types`` and ``search_index`` — one row per searchable
+(key, value) of a profile, derived from its fields (``attached = 0``) or attached by AddProfileKey
+(``attached = 1``). Every search is an index lookup on ``(domain_id, key_name, value, profile_seq)``;
+nothing on the search path scans a table.
+
+Durability: WAL journal, one transaction per write, so a crash mid-write leaves the last committed
+state. A new database is built (and seeded) under a temporary name and renamed into place, so a
+crash during seeding never leaves a half-seeded file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Which profile fields each standard search key covers (Customer Profiles' documented keys).
+STANDARD_KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "_phone": ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"),
+    "_email": ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress"),
+    "_account": ("AccountNumber",),
+}
+PROFILE_ID_KEY = "_profileId"
+FULL_NAME_KEY = "_fullName"
+FULL_NAME_FIELDS = ("FirstName", "MiddleName", "LastName")
+STANDARD_KEYS: tuple[str, ...] = (*STANDARD_KEY_FIELDS, PROFILE_ID_KEY, FULL_NAME_KEY)
+# Keys the real service predefines for its integrations: searchable (they match what AddProfileKey
+# attached) without an object type declaring them.
+INTEGRATION_KEYS: tuple[str, ...] = (
+    "_ctrContactId", "_salesforceAccountId", "_salesforceContactId", "_zendeskUserId",
+    "_zendeskExternalId", "_shopifyCustomerId", "_servicenowSystemId", "_marketoLeadId",
+)
+# Derived from ProfileId itself; attaching extra values would make the key lie.
+NOT_ATTACHABLE_KEYS = frozenset({PROFILE_ID_KEY})
+
+BULK_CHUNK = 50_000
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS domains(
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, settings TEXT NOT NULL,
+    profile_count INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles(
+    seq INTEGER PRIMARY KEY, domain_id INTEGER NOT NULL, profile_id TEXT NOT NULL, data TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS object_types(
+    domain_id INTEGER NOT NULL, name TEXT NOT NULL, definition TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY(domain_id, name));
+CREATE TABLE IF NOT EXISTS search_index(
+    domain_id INTEGER NOT NULL, key_name TEXT NOT NULL, value TEXT NOT NULL,
+    profile_seq INTEGER NOT NULL, attached INTEGER NOT NULL);
+"""
+# Built after a bulk load (sorting once is much faster than maintaining them row by row).
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS ix_profiles_id ON profiles(domain_id, profile_id);
+CREATE INDEX IF NOT EXISTS ix_search ON search_index(domain_id, key_name, value, profile_seq);
+CREATE INDEX IF NOT EXISTS ix_search_profile ON search_index(profile_seq);
+"""
+SEARCH_INDEX_NAME = "ix_search"
+
+
+class NotFound(Exception):
+    """A domain, profile or object type that does not exist."""
+
+
+class Invalid(Exception):
+    """A request the data makes impossible (unknown search key, domain already exists ...)."""
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+def full_name(profile: dict[str, Any]) -> str:
+    """"First Middle Last" with single spaces, missing parts skipped (the ``_fullName`` value)."""
+    return " ".join(p for p in (profile.get(f, "") for f in FULL_NAME_FIELDS) if p)
+
+
+def derived_keys(profile_id: str, profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (key, value) pairs a profile is found by through its own fields, without duplicates."""
+    pairs: list[tuple[str, str]] = [(PROFILE_ID_KEY, profile_id)]
+    for key, fields in STANDARD_KEY_FIELDS.items():
+        for value in dict.fromkeys(profile[f] for f in fields if profile.get(f)):
+            pairs.append((key, value))
+    name = full_name(profile)
+    if name:
+        pairs.append((FULL_NAME_KEY, name))
+    return pairs
+
+
+def merge_update(profile: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """UpdateProfile semantics: given fields replace, "" removes; addresses and Attributes merge
+    member by member (an empty string removes that member)."""
+    merged = dict(profile)
+    for name, value in changes.items():
+        if isinstance(value, dict) and name != "EngagementPreferences":
+            inner = dict(merged.get(name) or {})
+            for sub, sub_value in value.items():
+                if sub_value == "":
+                    inner.pop(sub, None)
+                else:
+                    inner[sub] = sub_value
+            if inner:
+                merged[name] = inner
+            else:
+                merged.pop(name, None)
+        elif value == "" or value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+def custom_key_names(definition: dict[str, Any]) -> list[str]:
+    """Key names an object type declares (its ``Keys`` map)."""
+    return list((definition.get("Keys") or {}).keys())
+
+
+@dataclass
+class SearchPage:
+    """One page of SearchProfiles results; ``last_seq`` is where the next page starts."""
+
+    items: list[dict[str, Any]]
+    last_seq: int | None  # None: no further page
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: consistent after a crash, fast commits
+    conn.execute("PRAGMA cache_size = -32000")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+# --- the store --------------------------------------------------------------------------------
+class Store:
+    """Thread-safe access to one sandbox database file.
+
+    Each thread gets its own connection (sqlite3 connections must not be shared mid-statement);
+    writes are serialised by a lock and run in ``BEGIN IMMEDIATE`` transactions; WAL lets readers
+    run beside the writer.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, seeded: bool = False) -> None:
+        self.path = str(path)
+        self.seeded = seeded
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._closed = False
+        with self._write() as conn:  # schema of files made by older versions or by hand
+            for statement in (_TABLES + _INDEXES).split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    # connections and transactions ------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("the sandbox store is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+            _configure(conn)
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction per write: all of it is committed or none of it."""
+        with self._write_lock:
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: several statements see one consistent snapshot."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection (idempotent); WAL content is checkpointed into the file."""
+        with self._all_lock:
+            if self._closed:
+                return
+            self._closed = True
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+
+    # domains ---------------------------------------------------------------------------------
+    @staticmethod
+    def _domain_row(conn: sqlite3.Connection, name: str) -> tuple:
+        row = conn.execute("SELECT id, name, settings, profile_count, created_at, updated_at "
+                           "FROM domains WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"Domain '{name}' was not found.")
+        return row
+
+    @classmethod
+    def _domain_id(cls, conn: sqlite3.Connection, name: str) -> int:
+        return cls._domain_row(conn, name)[0]
+
+    @staticmethod
+    def _domain_dict(row: tuple) -> dict[str, Any]:
+        _id, name, settings, count, created, updated = row
+        return {"DomainName": name, **json.loads(settings), "ProfileCount": count,
+                "CreatedAt": created, "LastUpdatedAt": updated}
+
+    def list_domains(self, after: str = "", limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:
+        """Domains by name after ``after``; the name to continue from when more remain."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, name, settings, profile_count, created_at, updated_at "
+                                "FROM domains WHERE name > ? ORDER BY name LIMIT ?",
+                                (after, limit + 1)).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return [self._domain_dict(r) for r in rows], (rows[-1][1] if more else None)
+
+    def create_domain(self, name: str, settings: dict[str, Any]) -> dict[str, Any]:
+        now = time.time()
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM domains WHERE name = ?", (name,)).fetchone():
+                raise Invalid(f"Domain '{name}' already exists.")
+            conn.execute("INSERT INTO domains(name, settings, profile_count, created_at, updated_at) "
+                         "VALUES (?, ?, 0, ?, ?)", (name, _dumps(settings), now, now))
+            return self._domain_dict(self._domain_row(conn, name))
+
+    def get_domain(self, name: str) -> dict[str, Any]:
+        with self._read() as conn:
+            return self._domain_dict(self._domain_row(conn, name))
+
+    def delete_domain(self, name: str) -> None:
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, name)
+            for table in ("search_index", "profiles", "object_types"):
+                conn.execute(f"DELETE FROM {table} WHERE domain_id = ?", (domain_id,))
+            conn.execute("DELETE FROM domains WHERE id = ?", (domain_id,))
+
+    # profiles --------------------------------------------------------------------------------
+    @staticmethod
+    def _profile_row(conn: sqlite3.Connection, domain_id: int, profile_id: str) -> tuple[int, dict]:
+        row = conn.execute("SELECT seq, data FROM profiles WHERE domain_id = ? AND profile_id = ?",
+                           (domain_id, profile_id)).fetchone()
+        if row is None:
+            raise NotFound(f"Profile '{profile_id}' was not found.")
+        return row[0], json.loads(row[1])
+
+    @staticmethod
+    def _index(conn: sqlite3.Connection, domain_id: int, seq: int, pairs: Iterable[tuple[str, str]],
+               attached: int = 0) -> None:
+        conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, attached) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         [(domain_id, k, v, seq, attached) for k, v in pairs])
+
+    def create_profile(self, domain: str, profile_id: str, fields: dict[str, Any]) -> str:
+        now = time.time()
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            cur = conn.execute("INSERT INTO profiles(domain_id, profile_id, data, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?)", (domain_id, profile_id, _dumps(fields), now, now))
+            self._index(conn, domain_id, cur.lastrowid, derived_keys(profile_id, fields))
+            conn.execute("UPDATE domains SET profile_count = profile_count + 1, updated_at = ? WHERE id = ?",
+                         (now, domain_id))
+        return profile_id
+
+    def update_profile(self, domain: str, profile_id: str, changes: dict[str, Any]) -> str:
+        """Merge ``changes`` into the profile and re-index its derived keys in the same transaction."""
+        now = time.time()
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            seq, profile = self._profile_row(conn, domain_id, profile_id)
+            merged = merge_update(profile, changes)
+            conn.execute("UPDATE profiles SET data = ?, updated_at = ? WHERE seq = ?",
+                         (_dumps(merged), now, seq))
+            conn.execute("DELETE FROM search_index WHERE profile_seq = ? AND attached = 0", (seq,))
+            self._index(conn, domain_id, seq, derived_keys(profile_id, merged))
+        return profile_id
+
+    def delete_profile(self, domain: str, profile_id: str) -> None:
+        now = time.time()
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            seq, _ = self._profile_row(conn, domain_id, profile_id)
+            conn.execute("DELETE FROM search_index WHERE profile_seq = ?", (seq,))
+            conn.execute("DELETE FROM profiles WHERE seq = ?", (seq,))
+            conn.execute("UPDATE domains SET profile_count = profile_count - 1, updated_at = ? WHERE id = ?",
+                         (now, domain_id))
+
+    def get_profiles(self, domain: str, profile_ids: Sequence[str]) -> tuple[list[dict], list[str]]:
+        """Profiles found (in request order) and the ids that were not."""
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            found, missing = [], []
+            for profile_id in dict.fromkeys(profile_ids):
+                row = conn.execute("SELECT data FROM profiles WHERE domain_id = ? AND profile_id = ?",
+                                   (domain_id, profile_id)).fetchone()
+                if row is None:
+                    missing.append(profile_id)
+                else:
+                    found.append({"ProfileId": profile_id, **json.loads(row[0])})
+        return found, missing
+
+    # keys ------------------------------------------------------------------------------------
+    def search_keys(self, domain: str) -> list[str]:
+        """Every key SearchProfiles accepts in this domain: standard, integration and custom keys."""
+        with self._read() as conn:
+            return self._search_keys(conn, self._domain_id(conn, domain))
+
+    @staticmethod
+    def _search_keys(conn: sqlite3.Connection, domain_id: int) -> list[str]:
+        keys = dict.fromkeys((*STANDARD_KEYS, *INTEGRATION_KEYS))
+        for (definition,) in conn.execute("SELECT definition FROM object_types WHERE domain_id = ? "
+                                          "ORDER BY name", (domain_id,)):
+            keys.update(dict.fromkeys(custom_key_names(json.loads(definition))))
+        return list(keys)
+
+    def add_profile_key(self, domain: str, profile_id: str, key_name: str, values: Sequence[str]) -> None:
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            self._check_attachable(conn, domain_id, domain, key_name)
+            seq, _ = self._profile_row(conn, domain_id, profile_id)
+            existing = {v for (v,) in conn.execute(
+                "SELECT value FROM search_index WHERE profile_seq = ? AND key_name = ? AND attached = 1",
+                (seq, key_name))}
+            new = [v for v in dict.fromkeys(values) if v not in existing]
+            self._index(conn, domain_id, seq, [(key_name, v) for v in new], attached=1)
+
+    def delete_profile_key(self, domain: str, profile_id: str, key_name: str, values: Sequence[str]) -> None:
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            seq, _ = self._profile_row(conn, domain_id, profile_id)
+            removed = 0
+            for value in dict.fromkeys(values):
+                removed += conn.execute(
+                    "DELETE FROM search_index WHERE profile_seq = ? AND key_name = ? AND value = ? "
+                    "AND attached = 1", (seq, key_name, value)).rowcount
+            if removed == 0:
+                raise NotFound(f"Profile '{profile_id}' has no key '{key_name}' with the given values.")
+
+    def _check_attachable(self, conn: sqlite3.Connection, domain_id: int, domain: str, key: str) -> None:
+        if key in NOT_ATTACHABLE_KEYS:
+            raise Invalid(f"Key '{key}' is derived from the profile itself and cannot be added.")
+        if key not in self._search_keys(conn, domain_id):
+            raise Invalid(f"Key '{key}' is not defined in domain '{domain}': declare it in the Keys of a "
+                          "profile object type (PutProfileObjectType) first.")
+
+    # object types ----------------------------------------------------------------------------
+    def put_object_type(self, domain: str, name: str, definition: dict[str, Any]) -> dict[str, Any]:
+        now = time.time()
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            row = conn.execute("SELECT created_at FROM object_types WHERE domain_id = ? AND name = ?",
+                               (domain_id, name)).fetchone()
+            created = row[0] if row else now
+            conn.execute("INSERT OR REPLACE INTO object_types(domain_id, name, definition, created_at, "
+                         "updated_at) VALUES (?, ?, ?, ?, ?)", (domain_id, name, _dumps(definition),
+                                                                created, now))
+        return {"ObjectTypeName": name, **definition, "CreatedAt": created, "LastUpdatedAt": now}
+
+    def get_object_type(self, domain: str, name: str) -> dict[str, Any]:
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            row = conn.execute("SELECT definition, created_at, updated_at FROM object_types "
+                               "WHERE domain_id = ? AND name = ?", (domain_id, name)).fetchone()
+        if row is None:
+            raise NotFound(f"Object type '{name}' was not found in domain '{domain}'.")
+        return {"ObjectTypeName": name, **json.loads(row[0]), "CreatedAt": row[1], "LastUpdatedAt": row[2]}
+
+    def list_object_types(self, domain: str, after: str = "",
+                          limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            rows = conn.execute("SELECT name, definition, created_at, updated_at FROM object_types "
+                                "WHERE domain_id = ? AND name > ? ORDER BY name LIMIT ?",
+                                (domain_id, after, limit + 1)).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [{"ObjectTypeName": n, **json.loads(d), "CreatedAt": c, "LastUpdatedAt": u}
+                 for n, d, c, u in rows]
+        return items, (rows[-1][0] if more else None)
+
+    def delete_object_type(self, domain: str, name: str) -> None:
+        with self._write() as conn:
+            domain_id = self._domain_id(conn, domain)
+            if conn.execute("DELETE FROM object_types WHERE domain_id = ? AND name = ?",
+                            (domain_id, name)).rowcount == 0:
+                raise NotFound(f"Object type '{name}' was not found in domain '{domain}'.")
+
+    # search ----------------------------------------------------------------------------------
+    @staticmethod
+    def _search_sql(criteria: Sequence[tuple[str, Sequence[str]]], operator: str) -> str:
+        parts = []
+        for _key, values in criteria:
+            marks = ", ".join("?" * len(values))
+            parts.append("SELECT profile_seq FROM search_index WHERE domain_id = ? AND key_name = ? "
+                         f"AND value IN ({marks}) AND profile_seq > ?")
+        if len(parts) == 1:
+            return parts[0].replace("SELECT profile_seq", "SELECT DISTINCT profile_seq", 1) + \
+                " ORDER BY profile_seq LIMIT ?"
+        joiner = " INTERSECT " if operator == "AND" else " UNION "
+        return joiner.join(parts) + " ORDER BY 1 LIMIT ?"
+
+    @staticmethod
+    def _fetch_sql(count: int) -> str:
+        return f"SELECT seq, profile_id, data FROM profiles WHERE seq IN ({', '.join('?' * count)})"
+
+    @staticmethod
+    def _found_by_sql(values: int, seqs: int) -> str:
+        """Which of a key's values matched each profile of the page (for FoundByItems)."""
+        return ("SELECT DISTINCT profile_seq, value FROM search_index WHERE domain_id = ? AND key_name = ? "
+                f"AND value IN ({', '.join('?' * values)}) AND profile_seq IN ({', '.join('?' * seqs)})")
+
+    @staticmethod
+    def _search_params(domain_id: int, criteria: Sequence[tuple[str, Sequence[str]]], after: int,
+                       limit: int) -> list[Any]:
+        params: list[Any] = []
+        for key, values in criteria:
+            params += [domain_id, key, *values, after]
+        return [*params, limit]
+
+    def search(self, domain: str, criteria: Sequence[tuple[str, Sequence[str]]], operator: str = "OR",
+               limit: int = 20, after: int = 0) -> SearchPage:
+        """Profiles matching the criteria (values within a key: any; across keys: ``operator``),
+        in creation order, from just after ``after``, with ``FoundByItems``."""
+        criteria = [(k, list(dict.fromkeys(vs))) for k, vs in criteria]
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            known = set(self._search_keys(conn, domain_id))
+            for key, _ in criteria:
+                if key not in known:
+                    raise Invalid(f"KeyName '{key}' is not a search key of domain '{domain}': use a "
+                                  "standard key (_phone, _email, _account, _profileId, _fullName) or a "
+                                  "key declared in a profile object type.")
+            seqs = [s for (s,) in conn.execute(self._search_sql(criteria, operator),
+                                               self._search_params(domain_id, criteria, after, limit + 1))]
+            more = len(seqs) > limit
+            seqs = seqs[:limit]
+            if not seqs:
+                return SearchPage([], None)
+            rows = {seq: (pid, data) for seq, pid, data in conn.execute(self._fetch_sql(len(seqs)), seqs)}
+            matched: dict[int, dict[str, list[str]]] = {seq: {} for seq in seqs}
+            for key, values in criteria:
+                for seq, value in conn.execute(self._found_by_sql(len(values), len(seqs)),
+                                               [domain_id, key, *values, *seqs]):
+                    matched[seq].setdefault(key, []).append(value)
+        items = []
+        for seq in seqs:
+            profile_id, data = rows[seq]
+            if operator == "AND" and len(criteria) > 1:
+                # AND: the documented answer lists every key-value(s) pair of the request.
+                found = [{"KeyName": k, "Values": list(vs)} for k, vs in criteria]
+            else:
+                found = [{"KeyName": k, "Values": [v for v in vs if v in matched[seq].get(k, ())]}
+                         for k, vs in criteria if k in matched[seq]]
+            items.append({"ProfileId": profile_id, **json.loads(data), "FoundByItems": found})
+        return SearchPage(items, seqs[-1] if more else None)
+
+    def explain_search(self, domain: str, criteria: Sequence[tuple[str, Sequence[str]]],
+                       operator: str = "OR") -> dict[str, list[str]]:
+        """SQLite's EXPLAIN QUERY PLAN for each statement a search runs (proof of index use)."""
+        seqs = [1, 2, 3]
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            statements = {
+                "match": (self._search_sql(criteria, operator),
+                          self._search_params(domain_id, criteria, 0, 21)),
+                "fetch": (self._fetch_sql(len(seqs)), seqs),
+            }
+            for key, values in criteria:
+                statements[f"found_by:{key}"] = (self._found_by_sql(len(values), len(seqs)),
+                                                 [domain_id, key, *values, *seqs])
+            return {name: [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+                    for name, (sql, params) in statements.items()}
+
+
+# --- creating a database, with bulk seeding ----------------------------------------------------
+# (ProfileId, profile fields, attached (key, value) pairs): one profile for BulkWriter.add_profiles.
+ProfileRow = tuple[str, dict[str, Any], Sequence[tuple[str, str]]]
+
+
+@dataclass
+class BulkWriter:
+    """Fast loader for a brand-new database (one connection, large transactions, indexes later)."""
+
+    conn: sqlite3.Connection
+    next_seq: int = 1
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def create_domain(self, name: str, settings: dict[str, Any]) -> int:
+        now = time.time()
+        cur = self.conn.execute("INSERT INTO domains(name, settings, profile_count, created_at, updated_at) "
+                                "VALUES (?, ?, 0, ?, ?)", (name, _dumps(settings), now, now))
+        return int(cur.lastrowid)
+
+    def put_object_type(self, domain_id: int, name: str, definition: dict[str, Any]) -> None:
+        now = time.time()
+        self.conn.execute("INSERT INTO object_types(domain_id, name, definition, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?)", (domain_id, name, _dumps(definition), now, now))
+
+    def add_profiles(self, domain_id: int, profiles: Iterable[ProfileRow]) -> int:
+        """Insert (profile_id, fields, attached (key, value) pairs) in chunked transactions."""
+        total = 0
+        chunk: list[ProfileRow] = []
+        for item in profiles:
+            chunk.append(item)
+            if len(chunk) >= BULK_CHUNK:
+                total += self._flush(domain_id, chunk)
+                chunk = []
+        if chunk:
+            total += self._flush(domain_id, chunk)
+        return total
+
+    def _flush(self, domain_id: int, chunk: list[ProfileRow]) -> int:
+        now = time.time()
+        rows, index = [], []
+        seq = self.next_seq
+        for profile_id, fields, attached in chunk:
+            rows.append((seq, domain_id, profile_id, _dumps(fields), now, now))
+            index.extend((domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, fields))
+            index.extend((domain_id, k, v, seq, 1) for k, v in attached)
+            seq += 1
+        self.next_seq = seq
+        with self.conn:
+            self.conn.executemany("INSERT INTO profiles(seq, domain_id, profile_id, data, created_at, "
+                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, "
+                                  "attached) VALUES (?, ?, ?, ?, ?)", index)
+            self.conn.execute("UPDATE domains SET profile_count = profile_count + ? WHERE id = ?",
+                              (len(rows), domain_id))
+        return len(rows)
+
+
+Seeder = Callable[[BulkWriter], None]
+
+
+def is_new_database(path: str | os.PathLike[str]) -> bool:
+    """No file yet, or an empty one with no write-ahead log beside it."""
+    p = Path(path)
+    return not p.exists() or (p.stat().st_size == 0 and not Path(f"{p}-wal").exists())
+
+
+def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> Store:
+    """Open the database at ``path``; a new file is created (folder too) and seeded first.
+
+    An existing file is never seeded again, so restarts do not duplicate data.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    seeded = False
+    if is_new_database(target):
+        _build_new(target, seeders)
+        seeded = bool(seeders)
+    return Store(target, seeded=seeded)
+
+
+def _build_new(target: Path, seeders: Sequence[Seeder]) -> None:
+    tmp = target.with_name(f"{target.name}.building-{os.getpid()}-{threading.get_ident()}")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+        leftover.unlink(missing_ok=True)
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        # Bulk-load settings: the file is invisible until renamed, so a crash here loses nothing.
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -262144")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.executescript(_TABLES)
+        conn.execute("INSERT INTO meta(key, value) VALUES ('created_at', ?)", (str(time.time()),))
+        writer = BulkWriter(conn)
+        conn.isolation_level = "DEFERRED"  # writes open transactions; BulkWriter commits per chunk
+        for seed in seeders:
+            seed(writer)
+            conn.commit()
+        conn.isolation_level = None
+        conn.executescript(_INDEXES)
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    if target.exists():  # an empty placeholder file
+        target.unlink()
+    os.replace(tmp, target)
