@@ -142,6 +142,13 @@ def available_profiles() -> list[str]:
     return sorted(boto3.session.Session().available_profiles)
 
 
+def customer_profiles_regions() -> list[str]:
+    """Regions where botocore's endpoint data lists Customer Profiles (read offline)."""
+    import boto3
+
+    return sorted(boto3.session.Session().get_available_regions(SERVICE_NAME))
+
+
 def default_region(profile: str | None = None) -> str | None:
     """The region the profile (or the environment) configures, if any."""
     import boto3

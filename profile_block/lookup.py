@@ -30,6 +30,29 @@ PROFILE_ID_PATH = "$.Customer.ProfileId"
 NOT_SET = "not set"
 
 
+def contact_paths(block: GetProfileBlock) -> list[str]:
+    """The contact paths a test contact must fill in for ``block``: one per reference, first-use order."""
+    return [ref.path for ref in references.unique_references(i.value for i in block.identifiers)]
+
+
+def suggest_contact_value(path: str, block: GetProfileBlock,
+                          examples: Sequence[Mapping[str, Any]] = ()) -> str:
+    """A value to prefill for ``path``: a one-match example for the key that reads it, else the
+    namespace's sample value, else "".
+
+    ``examples`` are dicts with "value", "key" and optionally "count" (the local service's demo
+    examples); the first one for the identifier's key that finds exactly one profile wins.
+    """
+    for ident in block.identifiers:
+        if references.is_reference(ident.value) and references.check_reference(ident.value) is None \
+                and references.parse_reference(ident.value).path == path:
+            for example in examples:
+                if example.get("key") == ident.key and example.get("count", 1) == 1:
+                    return str(example["value"])
+    namespace = references.NAMESPACES_BY_NAME.get(path)
+    return namespace.example if namespace else ""
+
+
 class LookupInputError(ValueError):
     """An identifier value the contact cannot send: the Error branch, without calling the API."""
 
@@ -137,6 +160,11 @@ class LookupResult:
     contact: dict[str, str] = field(default_factory=dict)         # the test contact used
     elapsed_ms: float = 0.0
     error_class: str = ""                             # e.g. "ThrottlingException" on the Error branch
+
+    @property
+    def contact_text(self) -> str:
+        """The test contact in one line: ``CustomerEndpoint.Address=+1555…; Attributes.x=y``."""
+        return "; ".join(f"{path}={value}" for path, value in self.contact.items()) or "(no contact values)"
 
     def customer_rows(self) -> list[tuple[str, str]]:
         """(path, value) rows for display; a not-set value reads "not set"."""

@@ -13,12 +13,14 @@ from profile_block.lookup import (
     LookupInputError,
     LookupResult,
     choose_branch,
+    contact_paths,
     customer_attributes,
     match_summary,
     resolve_identifier,
     resolve_identifiers,
     run_lookup,
     search_request,
+    suggest_contact_value,
 )
 
 PHONE = "$.CustomerEndpoint.Address"
@@ -156,3 +158,35 @@ def test_result_rows_and_json_shape():
     data = json.loads(result.to_json())
     assert list(data)[:4] == ["branch", "customer", "reason", "request"]
     assert data["customer"]["$.Customer.City"] is None
+
+
+EXAMPLES = [
+    {"value": "+15555550111", "key": "_phone", "count": 2},
+    {"value": "+15555550100", "key": "_phone", "count": 1},
+    {"value": "LOY-1001", "key": "loyaltyId", "count": 1},
+]
+
+
+def test_contact_paths_one_per_reference_in_first_use_order():
+    block = GetProfileBlock(identifiers=[
+        Identifier("loyaltyId", "$.Attributes.loyalty"), Identifier("_phone", PHONE),
+        Identifier("_account", "A-1"), Identifier("_email", PHONE), Identifier("_phone", "$.Bad.Path"),
+    ])
+    assert contact_paths(block) == ["Attributes.loyalty", "CustomerEndpoint.Address"]
+
+
+def test_suggested_values_prefer_a_one_match_example_for_the_key():
+    block = GetProfileBlock(identifiers=[Identifier("_phone", PHONE),
+                                         Identifier("loyaltyId", "$.Attributes.loyalty"),
+                                         Identifier("_account", "$.Attributes.account")])
+    assert suggest_contact_value("CustomerEndpoint.Address", block, EXAMPLES) == "+15555550100"
+    assert suggest_contact_value("Attributes.loyalty", block, EXAMPLES) == "LOY-1001"
+    assert suggest_contact_value("Attributes.account", block, EXAMPLES) == ""   # no example, no sample
+    # Without examples (AWS), the namespace's sample value.
+    assert suggest_contact_value("CustomerEndpoint.Address", block) == "+15555550100"
+
+
+def test_contact_text_lists_the_values_used():
+    result = LookupResult(branch=NONE_FOUND, next_action="", reason="",
+                          contact={"CustomerEndpoint.Address": "+1", "Attributes.x": "y"})
+    assert result.contact_text == "CustomerEndpoint.Address=+1; Attributes.x=y"

@@ -1,0 +1,112 @@
+"""How much the project's lookup adds to a bare SearchProfiles call.
+
+Starts the local Customer Profiles service in a separate process (so its work does not share
+this process's GIL), then, on ONE client, interleaves N runs of
+  * ``run_lookup``: resolve the identifiers, build the request, search, choose the branch,
+    map ``$.Customer.*`` (the Success case, with a dozen response fields);
+  * a bare ``client.search_profiles(**request)`` with exactly the same arguments;
+after a warm-up, and prints both medians and their ratio. Goal: ratio <= 1.10.
+
+    .venv/bin/python benchmarks/lookup_overhead.py [--n 400] [--endpoint URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from profile_block import aws  # noqa: E402
+from profile_block.block import SUCCESS, GetProfileBlock, Identifier  # noqa: E402
+from profile_block.lookup import resolve_identifiers, run_lookup, search_request  # noqa: E402
+
+FIELDS = ["FirstName", "LastName", "EmailAddress", "AccountNumber", "City", "ShippingCity", "MailingAddress1",
+          "BillingState", "Gender", "PartyType", "Attributes.tier", "Attributes.loyaltyId"]
+CONTACT = {"CustomerEndpoint.Address": "+15555550100"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_service(db: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
+                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_sandbox/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the local service did not start within 60 s")
+
+
+def measure(endpoint: str, n: int, warmup: int) -> None:
+    client = aws.get_client(aws.Connection(endpoint_url=endpoint, local_service=True))
+    block = GetProfileBlock(identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address")], fields=FIELDS)
+    request = search_request("demo", resolve_identifiers(block, CONTACT), block.operator)
+    first = run_lookup(client, block, CONTACT, "demo")
+    if first.branch != SUCCESS:
+        raise SystemExit(f"expected Success from the demo data, got {first.branch}: {first.reason}")
+
+    def project() -> None:
+        run_lookup(client, block, CONTACT, "demo")
+
+    def bare() -> None:
+        client.search_profiles(**request)
+
+    for _ in range(warmup):
+        project()
+        bare()
+    timings: dict[str, list[float]] = {"project": [], "bare": []}
+    for i in range(n):
+        # Alternate which goes first, so neither always follows the other.
+        pair = (("project", project), ("bare", bare))
+        order = pair if i % 2 == 0 else pair[::-1]
+        for name, call in order:
+            started = time.perf_counter()
+            call()
+            timings[name].append((time.perf_counter() - started) * 1000)
+    project_ms = statistics.median(timings["project"])
+    bare_ms = statistics.median(timings["bare"])
+    print(f"endpoint {endpoint}; N = {n} each after {warmup} warm-up pairs; {len(FIELDS)} response fields")
+    print(f"median bare search_profiles : {bare_ms:8.3f} ms")
+    print(f"median project lookup       : {project_ms:8.3f} ms")
+    print(f"ratio project / bare        : {project_ms / bare_ms:8.3f}  (goal <= 1.10)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=400, help="timed calls of each kind (>= 300)")
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--endpoint", help="a running local service; default: start one on a temp db")
+    args = parser.parse_args()
+    if args.endpoint:
+        measure(args.endpoint, args.n, args.warmup)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start_service(Path(tmp) / "bench.sqlite3")
+        try:
+            measure(url, args.n, args.warmup)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

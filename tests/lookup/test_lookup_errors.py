@@ -1,0 +1,102 @@
+"""API and network failures become the Error branch with a reason naming the error class."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+from typing import Any
+
+import boto3
+import pytest
+
+from profile_block import aws
+from profile_block.block import ERROR, SUCCESS
+from profile_block.lookup import run_lookup
+from tests.lookup.conftest import PHONE_REF, make_block
+
+MARIA = {"CustomerEndpoint.Address": "+15555550100"}
+
+
+def set_faults(sandbox: Any, **settings: Any) -> dict[str, Any]:
+    request = urllib.request.Request(f"{sandbox.endpoint_url}/_sandbox/faults", method="POST",
+                                     data=json.dumps(settings).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def faults(sandbox: Any):
+    """Set faults for one test; always switched off afterwards."""
+    yield lambda **settings: set_faults(sandbox, **settings)
+    set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0)
+
+
+def assert_error(result: Any, error_class: str) -> None:
+    assert result.branch == ERROR
+    assert result.next_action == f"target-{ERROR}"
+    assert result.error_class == error_class
+    assert error_class in result.reason
+    assert result.customer == {}
+    assert result.request is not None       # the request that failed is kept for the user
+
+
+def test_access_denied(sandbox: Any):
+    # Signed with an access key the local service was not started with (a test placeholder).
+    wrong = boto3.client("customer-profiles", endpoint_url=sandbox.endpoint_url, region_name="us-east-1",
+                         aws_access_key_id="not-the-sandbox-key", aws_secret_access_key="placeholder",
+                         config=aws.client_config())
+    result = run_lookup(wrong, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    assert_error(result, "AccessDeniedException")
+    assert "Access denied" in result.reason
+
+
+def test_unknown_domain_is_resource_not_found(client: Any):
+    result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "no-such-domain")
+    assert_error(result, "ResourceNotFoundException")
+    assert "no-such-domain" in result.reason
+
+
+def test_key_name_the_service_rejects_is_bad_request(client: Any):
+    # botocore does not check KeyName's pattern; the service does.
+    result = run_lookup(client, make_block(("phone number!", "+15555550100")), {}, "demo")
+    assert_error(result, "BadRequestException")
+    assert "KeyName" in result.reason
+
+
+def test_operator_the_service_rejects_is_bad_request(client: Any):
+    block = make_block(("_phone", "+15555550100"), ("_account", "A-1001"), operator="XOR")
+    assert_error(run_lookup(client, block, {}, "demo"), "BadRequestException")
+
+
+def test_throttling_that_outlasts_the_retries(client: Any, faults):
+    faults(throttle_rate=1.0)
+    result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    assert_error(result, "ThrottlingException")
+    assert "throttling" in result.reason
+
+
+def test_internal_server_error_that_outlasts_the_retries(client: Any, faults):
+    faults(error_rate=1.0)
+    result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    assert_error(result, "InternalServerException")
+
+
+def test_service_works_again_once_faults_are_off(client: Any, faults):
+    faults(throttle_rate=0.0, error_rate=0.0)
+    assert run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo").branch == SUCCESS
+
+
+def closed_loopback_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]   # closed again when the block ends: nothing listens there
+
+
+def test_unreachable_endpoint_is_the_error_branch_with_a_network_reason():
+    client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{closed_loopback_port()}",
+                                           local_service=True))
+    result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    assert_error(result, "EndpointConnectionError")
+    assert "unreachable" in result.reason
