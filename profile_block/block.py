@@ -91,7 +91,7 @@ class Problem:
         if kind == "branch":
             return f"{BRANCH_LABELS.get(rest, rest)} branch"
         return {"identifier": "action Identifier", "fields": "response fields",
-                "budget": "attribute budget"}.get(kind, kind)
+                "budget": "attribute budget", "flow": "whole flow"}.get(kind, kind)
 
 
 @dataclass

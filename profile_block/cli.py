@@ -1,0 +1,251 @@
+"""Command line: ``python -m profile_block <command> ...`` (CI pipelines lint and build flows with it).
+
+Commands are registered by one function each, ``add_<name>_command(subparsers)``, which adds a
+parser and sets its ``run`` default to a function ``(args) -> exit code``; to add a command,
+write such a function and append it to ``COMMANDS``. Bad input raises ``UsageError``, which
+``main`` prints as one line on stderr with exit code 2 (never a traceback).
+
+Import-light on purpose: nothing here imports boto3, pandas or streamlit at import time, so
+``validate`` and ``new`` start fast in a CI job. A command that needs them imports them inside
+its ``run`` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from profile_block.block import (
+    BRANCHES,
+    ERROR,
+    MULTIPLE_FOUND,
+    NONE_FOUND,
+    OPERATORS,
+    SUCCESS,
+    ActionFormatError,
+    GetProfileBlock,
+    Identifier,
+    Problem,
+    new_action_id,
+    read_action,
+    validate_action,
+)
+from profile_block.flow import (
+    MAX_FLOW_CHARS,
+    DocumentError,
+    dump_document,
+    find_get_profile_actions,
+    load_document,
+    validate_flow,
+    wrap_in_flow,
+)
+
+PROG = "python -m profile_block"
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+# A flow is at most MAX_FLOW_CHARS characters, and a UTF-8 character at most 4 bytes: read no
+# more than that, so a huge file is refused without loading it all.
+MAX_INPUT_BYTES = MAX_FLOW_CHARS * 4
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit 2) instead of usage text + message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def format_problem(problem: Problem) -> str:
+    """``<block Identifier>: <severity>: <where>: <message>``; flow-level problems say "(flow)"."""
+    return f"{problem.block_id or '(flow)'}: {problem.severity}: {problem.where}: {problem.message}"
+
+
+def summary_line(blocks: int, problems: Sequence[Problem]) -> str:
+    """ "2 blocks checked: 1 error, 1 warning" """
+    errors = sum(p.is_error for p in problems)
+    return (f"{plural(blocks, 'block')} checked: {plural(errors, 'error')}, "
+            f"{plural(len(problems) - errors, 'warning')}")
+
+
+def read_input(path: str) -> str:
+    """The text of FILE (``-`` = stdin); UsageError when it cannot be read or is too large."""
+    name = "stdin" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise UsageError(f"{name} is over {MAX_INPUT_BYTES:,} bytes; Amazon Connect accepts flows of at "
+                         f"most {MAX_FLOW_CHARS:,} characters")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name} is not UTF-8 text (byte {exc.start + 1}), so it is not JSON") from None
+
+
+def load_input(path: str) -> tuple[str, dict[str, Any]]:
+    """``load_document`` of FILE; its errors become a UsageError naming the file."""
+    try:
+        return load_document(read_input(path))
+    except DocumentError as exc:
+        raise UsageError(f"{'stdin' if path == '-' else path}: {exc}") from None
+
+
+# --- validate -------------------------------------------------------------------------------------
+
+VALIDATE_HELP = """\
+Check every Get profile block (GetCustomerProfile action) of FILE, a whole flow or one action.
+Prints each problem as '<block Identifier>: <severity>: <where>: <message>', then a summary.
+
+exit codes:
+  0  no errors (warnings allowed, unless --strict)
+  1  at least one error (or warning, with --strict)
+  2  FILE unreadable, not JSON, or neither a flow nor a GetCustomerProfile action
+     (one line on stderr)
+
+A flow without any GetCustomerProfile action is not an error: it says so on stderr and
+exits 0 (unless the flow itself has an error), so a CI job can check every flow of a repository.
+Inside a whole flow every branch of a block must lead to an action of the flow; a lone action
+may point anywhere.
+"""
+
+
+def add_validate_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="check the Get profile blocks of a flow or of one action",
+        description=VALIDATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="a flow or action JSON file; - reads stdin")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    parser.set_defaults(run=run_validate)
+
+
+def check_document(kind: str, document: dict[str, Any]) -> tuple[int, list[Problem]]:
+    """(number of blocks checked, problems) of a loaded flow or action."""
+    if kind == "action":
+        block, _ = read_action(document)
+        block_id = block.action_id or "(no Identifier)"
+        return 1, [Problem(p.severity, p.part, p.message, block_id) for p in validate_action(document)]
+    return len(find_get_profile_actions(document)), validate_flow(document)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    kind, document = load_input(args.file)
+    try:
+        blocks, problems = check_document(kind, document)
+    except (DocumentError, ActionFormatError) as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    for problem in problems:
+        print(format_problem(problem))
+    if kind == "flow" and blocks == 0:
+        print(f"note: {'stdin' if args.file == '-' else args.file} has no GetCustomerProfile action; "
+              "no block to check", file=sys.stderr)
+    print(summary_line(blocks, problems))
+    failing = [p for p in problems if p.is_error or args.strict]
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+# --- new ------------------------------------------------------------------------------------------
+
+NEW_HELP = """\
+Print a new Get profile block (the action JSON, or a whole importable flow with --flow).
+
+example:
+  python -m profile_block new --id _phone='$.CustomerEndpoint.Address' --field FirstName \\
+      --field Attributes.tier --flow
+
+Problems are printed on stderr; with an error nothing is printed on stdout and the exit code
+is 1. Bad arguments (e.g. --id without '=') exit 2.
+"""
+BRANCH_OPTIONS = {SUCCESS: "--on-success", MULTIPLE_FOUND: "--on-multiple", NONE_FOUND: "--on-none",
+                  ERROR: "--on-error"}
+assert set(BRANCH_OPTIONS) == set(BRANCHES)
+
+
+def add_new_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "new", help="print a new Get profile block as an action or a whole flow",
+        description=NEW_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--id", dest="ids", action="append", required=True, metavar="KEY=VALUE",
+                        help="a search key and its value, e.g. _phone='$.CustomerEndpoint.Address' "
+                             "or _account=A-1 (1 to 5; repeat the option)")
+    parser.add_argument("--operator", choices=OPERATORS, default="OR",
+                        help="how 2-5 identifiers combine (default OR)")
+    parser.add_argument("--field", dest="fields", action="append", default=[], metavar="NAME",
+                        help="a response field, e.g. FirstName or Attributes.tier (repeat; in order)")
+    parser.add_argument("--flow", action="store_true", help="print a whole importable flow")
+    parser.add_argument("--action-id", metavar="ID", help="the action Identifier (default: a new UUID)")
+    for branch, option in BRANCH_OPTIONS.items():
+        parser.add_argument(option, dest=f"branch_{branch}", default="", metavar="ID",
+                            help=f"Identifier of the action the {branch} branch leads to")
+    parser.set_defaults(run=run_new)
+
+
+def parse_identifier(text: str) -> Identifier:
+    """``KEY=VALUE`` -> Identifier; the value may itself contain '='."""
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise UsageError(f"--id '{text}' must be KEY=VALUE, e.g. --id _phone='$.CustomerEndpoint.Address'")
+    return Identifier(key, value)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    block = GetProfileBlock(
+        action_id=new_action_id() if args.action_id is None else args.action_id,
+        identifiers=[parse_identifier(text) for text in args.ids],
+        operator=args.operator,
+        fields=list(args.fields),
+        branches={b: getattr(args, f"branch_{b}") for b in BRANCHES},
+    )
+    problems = block.validate()
+    for problem in problems:
+        print(format_problem(Problem(problem.severity, problem.part, problem.message,
+                                     block.action_id or "(no Identifier)")), file=sys.stderr)
+    if any(p.is_error for p in problems):
+        print(f"not written: {plural(sum(p.is_error for p in problems), 'error')}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    sys.stdout.write(dump_document(wrap_in_flow(block) if args.flow else block.to_action()))
+    return EXIT_OK
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Design and check Amazon Connect Get profile blocks.",
+                     epilog="exit codes: 0 ok, 1 problems found, 2 bad arguments or unreadable input. "
+                            f"'{PROG} COMMAND --help' describes each command.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                       parser_class=_Parser)
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 problems, 2 bad input)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.run(args))
+    except UsageError as exc:
+        message = str(exc)
+        print(message if message.startswith(PROG) else f"{PROG}: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
