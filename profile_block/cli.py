@@ -68,7 +68,8 @@ def plural(count: int, word: str) -> str:
 
 def format_problem(problem: Problem) -> str:
     """``<block Identifier>: <severity>: <where>: <message>``; flow-level problems say "(flow)"."""
-    return f"{problem.block_id or '(flow)'}: {problem.severity}: {problem.where}: {problem.message}"
+    who = "(flow)" if problem.part == "flow" else problem.block_id or "(no Identifier)"
+    return f"{who}: {problem.severity}: {problem.where}: {problem.message}"
 
 
 def summary_line(blocks: int, problems: Sequence[Problem]) -> str:
@@ -138,8 +139,7 @@ def check_document(kind: str, document: dict[str, Any]) -> tuple[int, list[Probl
     """(number of blocks checked, problems) of a loaded flow or action."""
     if kind == "action":
         block, _ = read_action(document)
-        block_id = block.action_id or "(no Identifier)"
-        return 1, [Problem(p.severity, p.part, p.message, block_id) for p in validate_action(document)]
+        return 1, [Problem(p.severity, p.part, p.message, block.action_id) for p in validate_action(document)]
     return len(find_get_profile_actions(document)), validate_flow(document)
 
 
@@ -213,8 +213,8 @@ def run_new(args: argparse.Namespace) -> int:
     )
     problems = block.validate()
     for problem in problems:
-        print(format_problem(Problem(problem.severity, problem.part, problem.message,
-                                     block.action_id or "(no Identifier)")), file=sys.stderr)
+        print(format_problem(Problem(problem.severity, problem.part, problem.message, block.action_id)),
+              file=sys.stderr)
     if any(p.is_error for p in problems):
         print(f"not written: {plural(sum(p.is_error for p in problems), 'error')}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -74,6 +74,18 @@ def test_validate_a_single_action_uses_its_identifier(tmp_path: Path) -> None:
     ]
 
 
+def test_a_block_without_identifier_is_named_so(tmp_path: Path) -> None:
+    flow = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    del flow["Actions"][2]["Identifier"]
+    run = cli("validate", write(tmp_path, flow))
+    assert run.returncode == 1
+    assert "(no Identifier): error: action Identifier: The action Identifier is empty" in run.stdout
+    assert "(flow)" not in run.stdout
+    # The other block's branches led to the removed Identifier: now they dangle.
+    assert "3f2a9c1d-6b4e-4d8a-a7c2-9e1f0b3d5c12: error: None found branch: The None found branch " \
+        f"leads to '{BY_ACCOUNT}', which is not an action in this flow." in run.stdout
+
+
 def test_validate_a_lone_action_may_leave_branches_unconnected(tmp_path: Path) -> None:
     run = cli("validate", write(tmp_path, valid_block(branches={}).to_action()))
     assert run.returncode == 0 and run.stdout.strip() == "1 block checked: 0 errors, 0 warnings"
