@@ -36,6 +36,7 @@ log = logging.getLogger("profiles_sandbox")
 DEFAULT_LIST_RESULTS = 100
 DEFAULT_SEARCH_RESULTS = 20
 MAX_LATENCY_MS = 60_000
+MAX_THROTTLE_NEXT = 1_000
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 
 
@@ -61,11 +62,13 @@ def error_response(err: ApiError, request_id: str) -> JSONResponse:
 class Faults:
     """Run-time fault injection: each AWS request waits ``latency_ms`` and then fails with
     ThrottlingException with probability ``throttle_rate``, else InternalServerException with
-    probability ``error_rate``."""
+    probability ``error_rate``. ``throttle_next`` = N throttles exactly the next N requests
+    (deterministic, for testing clients' retries); it counts down and GET shows it while any remain."""
 
     throttle_rate: float = 0.0
     error_rate: float = 0.0
     latency_ms: int = 0
+    throttle_next: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -76,22 +79,29 @@ class Faults:
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
-            return {"throttle_rate": self.throttle_rate, "error_rate": self.error_rate,
-                    "latency_ms": self.latency_ms}
+            settings: dict[str, Any] = {"throttle_rate": self.throttle_rate, "error_rate": self.error_rate,
+                                        "latency_ms": self.latency_ms}
+            if self.throttle_next:  # shown only while requests are still to be throttled
+                settings["throttle_next"] = self.throttle_next
+            return settings
 
     def update(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """Set any subset of the three settings; ValueError names what is wrong."""
+        """Set any subset of the settings; ValueError names what is wrong."""
         problem = check_fault_settings(changes)
         if problem:
             raise ValueError(problem)
         with self._lock:
             for name, value in changes.items():
-                setattr(self, name, int(value) if name == "latency_ms" else float(value))
+                setattr(self, name, int(value) if name in ("latency_ms", "throttle_next") else float(value))
         return self.as_dict()
 
     def draw(self) -> ApiError | None:
         """The injected failure for one request, if any."""
         with self._lock:
+            if self.throttle_next > 0:
+                self.throttle_next -= 1
+                return ApiError(429, "ThrottlingException", "Rate exceeded (injected by the sandbox's "
+                                "throttle_next fault setting).")
             throttle, error, roll = self.throttle_rate, self.error_rate, self._random.random()
         if roll < throttle:
             return ApiError(429, "ThrottlingException", "Rate exceeded (injected by the sandbox's "
@@ -105,11 +115,12 @@ class Faults:
 def check_fault_settings(settings: Any) -> str | None:
     """Why these fault settings cannot be applied, or None."""
     if not isinstance(settings, dict):
-        return "fault settings must be a JSON object with throttle_rate, error_rate and/or latency_ms"
-    unknown = sorted(set(settings) - {"throttle_rate", "error_rate", "latency_ms"})
+        return ("fault settings must be a JSON object with throttle_rate, error_rate, latency_ms "
+                "and/or throttle_next")
+    unknown = sorted(set(settings) - {"throttle_rate", "error_rate", "latency_ms", "throttle_next"})
     if unknown:
         return (f"unknown fault setting(s) {', '.join(unknown)}: use throttle_rate, error_rate, "
-                "latency_ms")
+                "latency_ms, throttle_next")
     for name in ("throttle_rate", "error_rate"):
         if name in settings:
             value = settings[name]
@@ -121,6 +132,10 @@ def check_fault_settings(settings: Any) -> str | None:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LATENCY_MS:
             return f"latency_ms must be a whole number from 0 to {MAX_LATENCY_MS}, got {value!r}"
+    if "throttle_next" in settings:
+        value = settings["throttle_next"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_THROTTLE_NEXT:
+            return f"throttle_next must be a whole number from 0 to {MAX_THROTTLE_NEXT}, got {value!r}"
     return None
 
 

@@ -18,11 +18,15 @@ from tests.lookup.conftest import PHONE_REF, make_block
 MARIA = {"CustomerEndpoint.Address": "+15555550100"}
 
 
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only
+
+
 def set_faults(sandbox: Any, **settings: Any) -> dict[str, Any]:
+    """POST the local service's fault route; returns the settings now in force."""
     request = urllib.request.Request(f"{sandbox.endpoint_url}/_sandbox/faults", method="POST",
                                      data=json.dumps(settings).encode(),
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with _NO_PROXY.open(request, timeout=5) as response:
         return json.loads(response.read())
 
 
@@ -30,7 +34,7 @@ def set_faults(sandbox: Any, **settings: Any) -> dict[str, Any]:
 def faults(sandbox: Any):
     """Set faults for one test; always switched off afterwards."""
     yield lambda **settings: set_faults(sandbox, **settings)
-    set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0)
+    set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0, throttle_next=0)
 
 
 def assert_error(result: Any, error_class: str) -> None:
@@ -100,3 +104,11 @@ def test_unreachable_endpoint_is_the_error_branch_with_a_network_reason():
     result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
     assert_error(result, "EndpointConnectionError")
     assert "unreachable" in result.reason
+
+
+def test_throttling_recovered_by_retries(client: Any, sandbox: Any, faults):
+    # The next two requests are throttled; the client's third attempt gets through.
+    assert faults(throttle_next=aws.MAX_ATTEMPTS - 1)["throttle_next"] == aws.MAX_ATTEMPTS - 1
+    result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    assert result.branch == SUCCESS, result.reason
+    assert "throttle_next" not in set_faults(sandbox)   # both throttles were spent on this lookup
