@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import sqlite3
 import threading
 import time
@@ -34,6 +35,7 @@ PROFILE_ID_KEY = "_profileId"
 FULL_NAME_KEY = "_fullName"
 FULL_NAME_FIELDS = ("FirstName", "MiddleName", "LastName")
 STANDARD_KEYS: tuple[str, ...] = (*STANDARD_KEY_FIELDS, PROFILE_ID_KEY, FULL_NAME_KEY)
+_KEY_FIELD_ITEMS = tuple(STANDARD_KEY_FIELDS.items())
 # Keys the real service predefines for its integrations: searchable (they match what AddProfileKey
 # attached) without an object type declaring them.
 INTEGRATION_KEYS: tuple[str, ...] = (
@@ -73,6 +75,10 @@ class NotFound(Exception):
     """A domain, profile or object type that does not exist."""
 
 
+class StoreUnusable(ValueError):
+    """The file is not a database the sandbox can use (not SQLite, unreadable, a folder ...)."""
+
+
 class Invalid(Exception):
     """A request the data makes impossible (unknown search key, domain already exists ...)."""
 
@@ -85,11 +91,17 @@ def full_name(profile: dict[str, Any]) -> str:
 
 def derived_keys(profile_id: str, profile: dict[str, Any]) -> list[tuple[str, str]]:
     """The (key, value) pairs a profile is found by through its own fields, without duplicates."""
+    # Written for speed: bulk seeding calls it once per profile (a million times at scale).
     pairs: list[tuple[str, str]] = [(PROFILE_ID_KEY, profile_id)]
-    for key, fields in STANDARD_KEY_FIELDS.items():
-        for value in dict.fromkeys(profile[f] for f in fields if profile.get(f)):
-            pairs.append((key, value))
-    name = full_name(profile)
+    get = profile.get
+    for key, fields in _KEY_FIELD_ITEMS:
+        seen: set[str] = set()
+        for name in fields:
+            value = get(name)
+            if value and value not in seen:
+                seen.add(value)
+                pairs.append((key, value))
+    name = " ".join([part for part in (get("FirstName"), get("MiddleName"), get("LastName")) if part])
     if name:
         pairs.append((FULL_NAME_KEY, name))
     return pairs
@@ -146,43 +158,51 @@ def _configure(conn: sqlite3.Connection) -> None:
 class Store:
     """Thread-safe access to one sandbox database file.
 
-    Each thread gets its own connection (sqlite3 connections must not be shared mid-statement);
-    writes are serialised by a lock and run in ``BEGIN IMMEDIATE`` transactions; WAL lets readers
-    run beside the writer.
+    A small pool of connections: a request borrows one for its transaction and gives it back
+    (sqlite3 connections must not be shared mid-statement, and per-thread connections would leak
+    as the server's worker threads come and go). Writes are serialised by a lock and run in
+    ``BEGIN IMMEDIATE`` transactions; WAL lets readers run beside the writer.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, seeded: bool = False) -> None:
         self.path = str(path)
         self.seeded = seeded
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._write_lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._closed = False
-        with self._write() as conn:  # schema of files made by older versions or by hand
-            for statement in (_TABLES + _INDEXES).split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+        try:
+            with self._write() as conn:  # schema of files made by older versions or by hand
+                for statement in (_TABLES + _INDEXES).split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StoreUnusable(f"{self.path} cannot be used as a sandbox database: {exc}") from None
 
     # connections and transactions ------------------------------------------------------------
-    def _conn(self) -> sqlite3.Connection:
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
         if self._closed:
             raise RuntimeError("the sandbox store is closed")
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            _configure(conn)
-            self._local.conn = conn
             with self._all_lock:
                 self._all.append(conn)
-        return conn
+            conn.execute("PRAGMA journal_mode = WAL")
+            _configure(conn)
+        try:
+            yield conn
+        finally:
+            self._idle.put(conn)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction per write: all of it is committed or none of it."""
-        with self._write_lock:
-            conn = self._conn()
+        with self._write_lock, self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -194,15 +214,15 @@ class Store:
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: several statements see one consistent snapshot."""
-        conn = self._conn()
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
+        with self._connection() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close every connection (idempotent); WAL content is checkpointed into the file."""
+        """Close every connection (idempotent); the last close checkpoints the WAL into the file."""
         with self._all_lock:
             if self._closed:
                 return
@@ -541,8 +561,9 @@ class BulkWriter:
         seq = self.next_seq
         for profile_id, fields, attached in chunk:
             rows.append((seq, domain_id, profile_id, _dumps(fields), now, now))
-            index.extend((domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, fields))
-            index.extend((domain_id, k, v, seq, 1) for k, v in attached)
+            index += [(domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, fields)]
+            if attached:
+                index += [(domain_id, k, v, seq, 1) for k, v in attached]
             seq += 1
         self.next_seq = seq
         with self.conn:
@@ -570,7 +591,12 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
     An existing file is never seeded again, so restarts do not duplicate data.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise StoreUnusable(f"{target} is a folder; --db needs a file path")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreUnusable(f"cannot create the folder {target.parent}: {exc.strerror or exc}") from None
     seeded = False
     if is_new_database(target):
         _build_new(target, seeders)
@@ -578,11 +604,32 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
     return Store(target, seeded=seeded)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_dead_builds(target: Path) -> None:
+    """Files left by a start that crashed while seeding (its process is gone)."""
+    for leftover in target.parent.glob(f"{target.name}-building-*"):
+        pid = leftover.name[len(target.name) + len("-building-"):].split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 def _build_new(target: Path, seeders: Sequence[Seeder]) -> None:
-    tmp = target.with_name(f"{target.name}.building-{os.getpid()}-{threading.get_ident()}")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-        leftover.unlink(missing_ok=True)
-    conn = sqlite3.connect(tmp, isolation_level=None)
+    _remove_dead_builds(target)
+    # The name matches .gitignore's *.sqlite3-* and carries the pid for _remove_dead_builds.
+    tmp = target.with_name(f"{target.name}-building-{os.getpid()}-{threading.get_ident()}")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreUnusable(f"cannot create {target}: {exc}") from None
     try:
         # Bulk-load settings: the file is invisible until renamed, so a crash here loses nothing.
         conn.execute("PRAGMA journal_mode = OFF")
@@ -599,8 +646,13 @@ def _build_new(target: Path, seeders: Sequence[Seeder]) -> None:
         conn.isolation_level = None
         conn.executescript(_INDEXES)
         conn.execute("PRAGMA journal_mode = WAL")
-    finally:
         conn.close()
-    if target.exists():  # an empty placeholder file
-        target.unlink()
-    os.replace(tmp, target)
+        with open(tmp, "rb+") as built:  # on disk before it gets the real name (synchronous was OFF)
+            os.fsync(built.fileno())
+        if target.exists():  # an empty placeholder file
+            target.unlink()
+        os.replace(tmp, target)
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise

@@ -49,6 +49,14 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, args, fragment):
     assert_one_line_error(run_cli("--db", str(tmp_path / "x.sqlite3"), *args), fragment)
 
 
+def test_a_file_that_is_not_a_database_exits_2_with_one_line(tmp_path):
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("these are my notes, not a database\n" * 100)
+    assert_one_line_error(run_cli("--port", "0", "--db", str(notes)), "cannot be used as a sandbox database")
+    assert notes.read_text().startswith("these are my notes")  # untouched
+    assert_one_line_error(run_cli("--port", "0", "--db", str(tmp_path)), "is a folder")
+
+
 def test_port_in_use_exits_2_with_one_line(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -61,6 +61,22 @@ def test_start_in_thread_rejects_remote_hosts_and_bad_seeds(tmp_path):
     assert not (tmp_path / "x.sqlite3").exists()
 
 
+def test_a_seeding_crash_leaves_no_half_built_file(tmp_path):
+    """A build file of a dead process is removed; the real name only ever holds a finished file."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    leftover = tmp_path / f"s.sqlite3-building-{dead.stdout.strip()}-1"
+    leftover.write_bytes(b"half a database")
+    running = start_in_thread(tmp_path / "s.sqlite3", seed="demo")
+    try:
+        assert not leftover.exists()
+        assert [p.name for p in tmp_path.glob("*-building-*")] == []
+        stats = make_client(running.endpoint_url).get_domain(DomainName=DEMO_DOMAIN)["Stats"]
+        assert stats["ProfileCount"] > 0
+    finally:
+        running.stop()
+
+
 def test_synthetic_seed_bulk_loads_searchable_profiles(tmp_path):
     running = start_in_thread(tmp_path / "syn.sqlite3", seed="synthetic:3000")
     try:
