@@ -143,8 +143,11 @@ class SearchPage:
     last_seq: int | None  # None: no further page
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # one instance: cheaper per call
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _configure(conn: sqlite3.Connection) -> None:
