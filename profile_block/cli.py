@@ -222,9 +222,115 @@ def run_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- lookup ---------------------------------------------------------------------------------------
+
+LOOKUP_HELP = """\
+Run the Get profile block of FILE (one action, or a flow: pick the block with --block-id when it
+has several) for one test contact against a Customer Profiles domain, and print the result as
+JSON: {"branch", "customer", "reason", "request", ...}. branch is Success, MultipleFoundError,
+NoneFoundError or NoMatchingError (the Error branch; "reason" says why).
+
+example (against a local service: python -m profiles_sandbox --port 4599):
+  python -m profile_block lookup block.json --endpoint http://127.0.0.1:4599 --domain demo \\
+      --contact CustomerEndpoint.Address=+15555550100
+
+Credentials come from the standard AWS chain (--profile, environment, SSO ...). With --endpoint
+and no credentials in the environment or the shared files, requests are signed with the local
+service's default access key.
+
+exit codes:
+  0  the lookup ran, whatever the branch (service and network failures are the Error branch)
+  2  bad arguments, FILE unreadable, or no single Get profile block in it (one line on stderr)
+"""
+
+
+def add_lookup_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "lookup", help="run a Get profile block for a test contact against a domain",
+        description=LOOKUP_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="a flow or action JSON file; - reads stdin")
+    parser.add_argument("--contact", dest="contact", action="append", default=[], metavar="PATH=VALUE",
+                        help="a test-contact value by contact path, e.g. "
+                             "CustomerEndpoint.Address=+15555550100 or Attributes.account=A-1 (repeat)")
+    parser.add_argument("--domain", required=True, help="the Customer Profiles domain to search")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="a Customer Profiles endpoint URL, e.g. a local service")
+    parser.add_argument("--profile", help="an AWS profile of the shared config (default: the default chain)")
+    parser.add_argument("--region", help="the AWS region (default: the profile's or the environment's)")
+    parser.add_argument("--block-id", metavar="ID", help="the Identifier of the block to run, in a flow")
+    parser.set_defaults(run=run_lookup)
+
+
+def parse_contact(values: Sequence[str]) -> dict[str, str]:
+    """``PATH=VALUE`` options -> {contact path: value}; UsageError for a bad or repeated path."""
+    from profile_block.references import ReferenceError, parse_contact_path
+
+    contact: dict[str, str] = {}
+    for text in values:
+        path, sep, value = text.partition("=")
+        if not sep:
+            raise UsageError(f"--contact '{text}' must be PATH=VALUE, e.g. "
+                             "--contact CustomerEndpoint.Address=+15555550100")
+        try:
+            path = parse_contact_path(path).path
+        except ReferenceError as exc:
+            raise UsageError(f"--contact: {exc}") from None
+        if path in contact:
+            raise UsageError(f"--contact {path} is given twice; give each contact path once")
+        contact[path] = value
+    return contact
+
+
+def pick_block(kind: str, document: dict[str, Any], block_id: str | None, name: str) -> GetProfileBlock:
+    """The one block to run: the action itself, or the flow's only / --block-id's block."""
+    actions = [document] if kind == "action" else find_get_profile_actions(document)
+    ids = [str(a.get("Identifier", "")) for a in actions]
+    if not actions:
+        raise UsageError(f"{name} has no GetCustomerProfile action to run")
+    if block_id is not None:
+        if block_id not in ids:
+            raise UsageError(f"{name} has no Get profile block with Identifier '{block_id}'; "
+                             f"it has: {', '.join(ids)}")
+        action = actions[ids.index(block_id)]
+    elif len(actions) > 1:
+        raise UsageError(f"{name} has {len(actions)} Get profile blocks; pick one with --block-id "
+                         f"(one of: {', '.join(ids)})")
+    else:
+        action = actions[0]
+    try:
+        return read_action(action)[0]
+    except ActionFormatError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    name = "stdin" if args.file == "-" else args.file
+    contact = parse_contact(args.contact)
+    if not args.domain.strip():
+        raise UsageError("--domain must name a Customer Profiles domain")
+    if args.endpoint and not args.endpoint.startswith(("http://", "https://")):
+        raise UsageError(f"--endpoint '{args.endpoint}' must be a URL starting with http:// or https://")
+    kind, document = load_input(args.file)
+    block = pick_block(kind, document, args.block_id, name)
+    # Imported here, not at the top: validate/new never pay for botocore.
+    from profile_block import aws
+    from profile_block.lookup import run_lookup as run_one_lookup
+
+    local = bool(args.endpoint) and not args.profile and not aws.credentials_available()
+    connection = aws.Connection(profile=args.profile, region=args.region, endpoint_url=args.endpoint,
+                                local_service=local)
+    try:
+        client = aws.get_client(connection)
+    except Exception as exc:  # noqa: BLE001 -- unknown profile, no region ...: bad arguments
+        raise UsageError(aws.describe_connection_error(exc)) from None
+    result = run_one_lookup(client, block, contact, args.domain)
+    print(result.to_json())
+    return EXIT_OK
+
+
 # --- entry point ----------------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command]
+COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command, add_lookup_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

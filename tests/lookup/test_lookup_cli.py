@@ -1,0 +1,187 @@
+"""``python -m profile_block lookup`` as a user runs it: a subprocess against a running
+``python -m profiles_sandbox`` on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from profile_block.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.flow import dump_document, wrap_in_flow
+
+ROOT = Path(__file__).resolve().parents[2]
+PHONE_REF = "$.CustomerEndpoint.Address"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("cli-sandbox") / "sandbox.sqlite3"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
+                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    while True:
+        try:
+            opener.open(url + "/_sandbox/health", timeout=2).close()
+            break
+        except OSError:
+            assert proc.poll() is None, "the local service exited"
+            assert time.monotonic() < deadline, "the local service did not start"
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def clean_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """No AWS credentials anywhere: the CLI must sign with the local service's default key."""
+    home = tmp_path_factory.mktemp("no-aws")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=str(home / "config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
+               AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
+def make_block(action_id: str = "lookup-block", *identifiers: tuple[str, str],
+               fields: tuple[str, ...] = ("FirstName", "BillingCity", "Attributes.tier")) -> GetProfileBlock:
+    chosen = [Identifier(k, v) for k, v in identifiers] or [Identifier("_phone", PHONE_REF)]
+    block = GetProfileBlock(action_id=action_id, identifiers=chosen, fields=list(fields))
+    block.branches = {b: f"{action_id}-{b}" for b in BRANCHES}
+    return block
+
+
+@pytest.fixture(scope="module")
+def action_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("files") / "block.json"
+    path.write_text(dump_document(make_block().to_action()))
+    return path
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "profile_block", "lookup", *map(str, args)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+def run_json(env: dict[str, str], *args: str) -> dict:
+    done = cli(env, *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("number, branch", [
+    ("+15555550100", "Success"), ("+15555550111", "MultipleFoundError"), ("+15555550199", "NoneFoundError"),
+])
+def test_each_branch_exits_zero_with_json(endpoint, clean_env, action_file, number, branch):
+    out = run_json(clean_env, action_file, "--endpoint", endpoint, "--domain", "demo",
+                   "--contact", f"CustomerEndpoint.Address={number}")
+    assert out["branch"] == branch, out["reason"]
+    assert out["request"]["Values"] == [number]
+    assert out["next_action"] == f"lookup-block-{branch}"
+    if branch == "Success":
+        assert out["customer"]["$.Customer.FirstName"] == "Maria"
+        assert out["customer"]["$.Customer.BillingCity"] == "Tacoma"
+        assert out["customer"]["$.Customer.Attributes.tier"] == "gold"
+        assert out["customer"]["$.Customer.ProfileId"]
+    else:
+        assert out["customer"] == {}
+
+
+def test_service_errors_are_the_error_branch_not_a_failure(endpoint, clean_env, action_file):
+    out = run_json(clean_env, action_file, "--endpoint", endpoint, "--domain", "nowhere",
+                   "--contact", "CustomerEndpoint.Address=+15555550100")
+    assert out["branch"] == "NoMatchingError"
+    assert "ResourceNotFoundException" in out["reason"]
+
+
+def test_missing_contact_value_is_the_error_branch(endpoint, clean_env, action_file):
+    out = run_json(clean_env, action_file, "--endpoint", endpoint, "--domain", "demo")
+    assert out["branch"] == "NoMatchingError"
+    assert "CustomerEndpoint.Address" in out["reason"] and out["request"] is None
+
+
+@pytest.fixture(scope="module")
+def two_block_flow(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    first = make_block("by-phone")
+    second = make_block("by-loyalty", ("loyaltyId", "$.Attributes.loyalty"), fields=("LastName",))
+    flow = wrap_in_flow(first)
+    flow["Actions"].append(second.to_action())
+    path = tmp_path_factory.mktemp("flows") / "flow.json"
+    path.write_text(dump_document(flow))
+    return path
+
+
+def test_a_flow_with_several_blocks_needs_block_id(endpoint, clean_env, two_block_flow):
+    done = cli(clean_env, two_block_flow, "--endpoint", endpoint, "--domain", "demo",
+               "--contact", "Attributes.loyalty=LOY-1001")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert "--block-id" in done.stderr and "by-phone" in done.stderr and "by-loyalty" in done.stderr
+    out = run_json(clean_env, two_block_flow, "--endpoint", endpoint, "--domain", "demo", "--block-id",
+                   "by-loyalty", "--contact", "Attributes.loyalty=LOY-1001")
+    assert out["branch"] == "Success"
+    assert out["request"]["KeyName"] == "loyaltyId"
+    assert out["customer"]["$.Customer.LastName"] == "Garcia"
+
+
+def test_a_flow_with_one_block_runs_it(endpoint, clean_env, tmp_path):
+    path = tmp_path / "flow.json"
+    path.write_text(dump_document(wrap_in_flow(make_block("only"))))
+    out = run_json(clean_env, path, "--endpoint", endpoint, "--domain", "demo",
+                   "--contact", "CustomerEndpoint.Address=+15555550111")
+    assert out["branch"] == "MultipleFoundError" and out["next_action"] == "only-MultipleFoundError"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["{file}", "--endpoint", "{url}"], "--domain"),
+    (["{file}", "--endpoint", "{url}", "--domain", "demo", "--contact", "CustomerEndpoint.Address"],
+     "PATH=VALUE"),
+    (["{file}", "--endpoint", "{url}", "--domain", "demo", "--contact", "Nowhere.Thing=1"],
+     "not a contact value"),
+    (["{file}", "--endpoint", "{url}", "--domain", "demo", "--contact", "Attributes.a=1",
+      "--contact", "Attributes.a=2"], "given twice"),
+    (["{file}", "--endpoint", "localhost:1", "--domain", "demo"], "http://"),
+    (["{file}", "--endpoint", "{url}", "--domain", ""], "--domain"),
+    (["{file}", "--endpoint", "{url}", "--domain", "demo", "--block-id", "nope"], "no Get profile block"),
+    (["{missing}", "--endpoint", "{url}", "--domain", "demo"], "cannot read"),
+    (["{notjson}", "--endpoint", "{url}", "--domain", "demo"], "JSON"),
+    (["{file}", "--profile", "no-such-profile", "--domain", "demo"], "profile"),
+])
+def test_bad_input_exits_2_with_one_line(endpoint, clean_env, action_file, tmp_path, args, words):
+    notjson = tmp_path / "notes.txt"
+    notjson.write_text("this is not a block")
+    filled = [a.format(file=action_file, url=endpoint, missing=tmp_path / "missing.json", notjson=notjson)
+              for a in args]
+    done = cli(clean_env, *filled)
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert words in done.stderr
+
+
+def test_lookup_imports_neither_pandas_nor_streamlit(endpoint, clean_env, action_file):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "profile_block", "lookup",
+                           str(action_file), "--endpoint", endpoint, "--domain", "demo",
+                           "--contact", "CustomerEndpoint.Address=+15555550100"],
+                          cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "botocore" in imported        # the measurement works: this run did talk to the service
+    assert not {m for m in imported if m.split(".")[0] in ("pandas", "streamlit")}
