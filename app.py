@@ -2,10 +2,20 @@
 
 Sets the page up, draws the sidebar connection panel (shared by every page) and runs the
 page st.navigation picked. Pages live in pages/, shared widgets in components/, every rule
-in profile_block/.
+in profile_block/. This is the only module that imports profiles_sandbox: it starts the local
+Customer Profiles service and hands its endpoint to the components, which see only a URL.
 """
 
+import os
+from pathlib import Path
+
 import streamlit as st
+
+from components import connection
+from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
+from profiles_sandbox.server import start_in_thread
+
+ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="Get-profile block studio", page_icon=":material/person_search:", layout="wide")
 
@@ -14,6 +24,19 @@ PAGES = [
     st.Page("pages/lookup.py", title="Lookup", icon=":material/search:"),
 ]
 
+
+@st.cache_resource(show_spinner="Starting the local Customer Profiles service…")
+def _running_sandbox():  # noqa: ANN202 -- profiles_sandbox.server.RunningSandbox
+    """Once per app process: the local service on a free loopback port, demo data on first start."""
+    data_dir = Path(os.environ.get("STUDIO_DATA_DIR") or ROOT / ".data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return start_in_thread(data_dir / "sandbox.sqlite3", seed="demo")
+
+
+def local_service() -> connection.LocalService:
+    return connection.LocalService(_running_sandbox().endpoint_url, DEMO_DOMAIN, DEMO_EXAMPLES)
+
+
 navigation = st.navigation(PAGES)
-# The connection panel (backend, domain) goes here, before the page runs.
+connection.render_sidebar(local_service)
 navigation.run()

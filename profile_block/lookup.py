@@ -163,8 +163,9 @@ class LookupResult:
 
     @property
     def contact_text(self) -> str:
-        """The test contact in one line: ``CustomerEndpoint.Address=+1555…; Attributes.x=y``."""
-        return "; ".join(f"{path}={value}" for path, value in self.contact.items()) or "(no contact values)"
+        """The test contact in one line: ``CustomerEndpoint.Address=+1555…; Attributes.x=(empty)``."""
+        shown = (f"{path}={value}" if value else f"{path}=(empty)" for path, value in self.contact.items())
+        return "; ".join(shown) or "(no contact values)"
 
     def customer_rows(self) -> list[tuple[str, str]]:
         """(path, value) rows for display; a not-set value reads "not set"."""

@@ -1,0 +1,184 @@
+"""The sidebar connection panel, shared by every page: backend, (AWS) profile/region/domain, status.
+
+It leaves an ``ActiveConnection`` in ``st.session_state["connection"]`` for pages to use, and the
+custom search keys of the selected domain in ``st.session_state["custom_keys"]`` (the Build page's
+key picker offers them). The local service itself is started by app.py (the only module allowed
+to import ``profiles_sandbox``) and handed in as a ``LocalService``.
+
+Secret keys are never asked for nor shown: AWS credentials come from the standard boto3 chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from profile_block import aws, keys
+
+CONNECTION = "connection"         # session key: the ActiveConnection of this run
+CUSTOM_KEYS = "custom_keys"       # session key: list[str], read by the Build page
+LOCAL, AWS = "Local sandbox", "AWS"
+DEFAULT_CHAIN = "(default credential chain)"
+# Session caches: (Connection) -> ConnectionCheck, (Connection, domain) -> (keys, problem).
+_CHECKS = "conn_checks"
+_KEYS_CACHE = "conn_custom_keys"
+
+
+@dataclass(frozen=True)
+class LocalService:
+    """The in-process local Customer Profiles service, as app.py started it."""
+
+    endpoint_url: str
+    domain: str
+    examples: list[dict[str, Any]] = field(default_factory=list, hash=False)
+
+
+@dataclass
+class ActiveConnection:
+    """What pages need to run lookups: where, which domain, whether it works (and why not)."""
+
+    backend: str
+    connection: aws.Connection | None
+    domain: str
+    ok: bool
+    message: str
+    examples: list[dict[str, Any]] = field(default_factory=list)   # demo values (local sandbox only)
+
+    @property
+    def is_local(self) -> bool:
+        return self.backend == LOCAL
+
+    def client(self) -> Any:
+        assert self.connection is not None, "no connection"
+        return aws.get_client(self.connection)
+
+    @property
+    def where(self) -> str:
+        """"domain demo on the local sandbox" / "domain prod in eu-west-2 (profile dev)"."""
+        if self.is_local:
+            return f"domain **{self.domain}** on the local sandbox"
+        conn = self.connection or aws.Connection()
+        profile = f"profile {conn.profile}" if conn.profile else "default credential chain"
+        return f"domain **{self.domain}** in {conn.region or 'the default region'} ({profile})"
+
+
+def current() -> ActiveConnection | None:
+    """The connection the sidebar set up in this run (None if the panel was not drawn)."""
+    return st.session_state.get(CONNECTION)
+
+
+def _cached_check(connection: aws.Connection, refresh: bool) -> aws.ConnectionCheck:
+    checks: dict[aws.Connection, aws.ConnectionCheck] = st.session_state.setdefault(_CHECKS, {})
+    if refresh or connection not in checks:
+        with st.spinner("Checking the connection…"):
+            checks[connection] = aws.check_connection(connection)
+    return checks[connection]
+
+
+def _discover_keys(connection: aws.Connection, domain: str, refresh: bool) -> tuple[list[str], str]:
+    """Custom key names of ``domain`` (cached per connection and domain) and a problem, if any."""
+    cache: dict[tuple[aws.Connection, str], tuple[list[str], str]] = st.session_state.setdefault(
+        _KEYS_CACHE, {})
+    if refresh or (connection, domain) not in cache:
+        try:
+            cache[(connection, domain)] = (keys.discover_custom_keys(aws.get_client(connection), domain), "")
+        except Exception as exc:  # noqa: BLE001 -- shown in the sidebar, the app goes on
+            cache[(connection, domain)] = ([], aws.describe_connection_error(exc))
+    return cache[(connection, domain)]
+
+
+def _local(start_local: Callable[[], LocalService], refresh: bool) -> ActiveConnection:
+    try:
+        service = start_local()
+    except Exception as exc:  # noqa: BLE001 -- e.g. the data folder is read-only
+        return ActiveConnection(LOCAL, None, "", False,
+                                f"The local service could not start ({type(exc).__name__}): {exc}")
+    connection = aws.Connection(endpoint_url=service.endpoint_url, local_service=True)
+    check = _cached_check(connection, refresh)
+    if not check.ok:
+        return ActiveConnection(LOCAL, connection, service.domain, False, check.message)
+    message = f"Local sandbox at {service.endpoint_url}, domain {service.domain} (demo data)."
+    return ActiveConnection(LOCAL, connection, service.domain, True, message, list(service.examples))
+
+
+def _keep(key: str, default: Any = None) -> None:
+    """Give widget ``key`` back the value it had when it was last drawn.
+
+    Streamlit forgets a widget's value when a run does not draw it (the user switched to the
+    local sandbox and back): a plain session key remembers it, so nothing typed is lost.
+    """
+    saved = st.session_state.get(f"{key}.saved", default)
+    if key not in st.session_state and saved is not None:
+        st.session_state[key] = saved
+
+
+def _save(*keys_: str) -> None:
+    for key in keys_:
+        st.session_state[f"{key}.saved"] = st.session_state.get(key)
+
+
+def _aws(refresh: bool) -> ActiveConnection:
+    sidebar = st.sidebar
+    for key in ("conn_profile", "conn_region", "conn_endpoint", "conn_domain"):
+        _keep(key)
+    try:
+        profiles = aws.available_profiles()
+    except Exception as exc:  # noqa: BLE001 -- a broken shared config must not break the page
+        profiles = []
+        sidebar.warning(f"The AWS config files could not be read: {aws.describe_connection_error(exc)}")
+    if st.session_state.get("conn_profile") not in (DEFAULT_CHAIN, *profiles):
+        st.session_state.pop("conn_profile", None)   # the profile left the config files
+    choice = sidebar.selectbox("AWS profile", [DEFAULT_CHAIN, *profiles], key="conn_profile",
+                               help="From ~/.aws/config and ~/.aws/credentials. Keys are never asked for.")
+    profile = None if choice == DEFAULT_CHAIN else choice
+    regions = aws.customer_profiles_regions()
+    if "conn_region" not in st.session_state or st.session_state.get("conn_region_for") != profile:
+        # First time, or another profile: start from the region that profile configures.
+        st.session_state["conn_region"] = aws.default_region(profile) or "us-east-1"
+    st.session_state["conn_region_for"] = profile
+    region = sidebar.selectbox("Region", sorted({*regions, st.session_state["conn_region"]}),
+                               key="conn_region", accept_new_options=True)
+    endpoint = sidebar.text_input("Endpoint URL (optional)", key="conn_endpoint",
+                                  placeholder="https://profile.<region>.amazonaws.com",
+                                  help="Leave empty for AWS. Any Customer Profiles endpoint works, "
+                                       "e.g. a local service.").strip() or None
+    connection = aws.Connection(profile=profile, region=region, endpoint_url=endpoint)
+    _save("conn_profile", "conn_region", "conn_endpoint")
+    check = _cached_check(connection, refresh)
+    if not check.ok:
+        return ActiveConnection(AWS, connection, "", False, check.message)
+    if st.session_state.get("conn_domain") not in check.domains:
+        st.session_state.pop("conn_domain", None)
+    domain = sidebar.selectbox("Domain", check.domains, key="conn_domain")
+    _save("conn_domain")
+    return ActiveConnection(AWS, connection, domain or "", True, check.message)
+
+
+def render_sidebar(start_local: Callable[[], LocalService]) -> ActiveConnection:
+    """Draw the panel; store and return the active connection, and the domain's custom keys."""
+    sidebar = st.sidebar
+    sidebar.subheader("Connection", anchor=False)
+    backend = sidebar.radio("Backend", [LOCAL, AWS], key="conn_backend", horizontal=True,
+                            help="Local sandbox: a Customer Profiles service on this machine with demo "
+                                 "data. AWS: your account, through the standard credential chain.")
+    refresh = sidebar.button("Retry / refresh", key="conn_refresh", icon=":material/refresh:",
+                             help="Check the connection again and re-read domains and custom keys.")
+    if refresh:
+        aws.forget_clients()
+    active = _local(start_local, refresh) if backend == LOCAL else _aws(refresh)
+    if active.ok:
+        sidebar.success(active.message, icon=":material/check_circle:")
+        custom, problem = _discover_keys(active.connection, active.domain, refresh)  # type: ignore[arg-type]
+        st.session_state[CUSTOM_KEYS] = custom
+        if problem:
+            sidebar.caption(f"Custom search keys could not be read: {problem}")
+        elif custom:
+            sidebar.caption("Custom search keys: " + ", ".join(f"`{k}`" for k in custom))
+    else:
+        sidebar.error(active.message, icon=":material/error:")
+        st.session_state[CUSTOM_KEYS] = []
+    st.session_state[CONNECTION] = active
+    return active

@@ -1,0 +1,49 @@
+"""Lookup page: run the block for one test contact and see the branch and the $.Customer attributes.
+
+Thin: the block is ``st.session_state["block"]`` (the Build page's; created here when this page
+is opened first), the connection comes from the sidebar (components.connection), the lookup is
+profile_block.lookup.run_lookup, the widgets are components.lookup_*.
+"""
+
+import streamlit as st
+
+from components import connection, lookup_block, lookup_contact, lookup_result
+from profile_block.block import GetProfileBlock
+from profile_block.lookup import run_lookup
+
+block = st.session_state.setdefault("block", GetProfileBlock())
+active = connection.current()
+
+st.title("Try the block: live lookup", anchor=False)
+st.caption("For a test contact, which branch does the block take and which `$.Customer` attributes does "
+           "the rest of the flow get? The lookup calls Customer Profiles SearchProfiles for real.")
+lookup_block.render(block)
+
+contact_col, result_col = st.columns([1, 2], gap="large")
+with contact_col:
+    contact = lookup_contact.render(block, active.examples if active and active.ok else [])
+    if active is None or not active.ok:
+        reason = active.message if active else (
+            "this page was opened by its address before the app's start page ran, so the sidebar "
+            "connection panel is missing. Open the app's start page, then come back to Lookup.")
+        st.error(f"Not connected: {reason}", icon=":material/cloud_off:")
+    else:
+        st.caption(f"Searching {active.where}.")
+    run = st.button("Run lookup", type="primary", icon=":material/person_search:", key="lookup_run",
+                    disabled=active is None or not active.ok)
+    if active is not None and active.is_local:
+        lookup_contact.render_example_buttons(block, active.examples)
+        lookup_contact.render_examples(active.examples)
+
+with result_col:
+    run = st.session_state.pop(lookup_contact.RUN_NOW, False) or run
+    if run and active is not None and active.ok:
+        with st.spinner("Searching…"):
+            lookup_result.remember(run_lookup(active.client(), block, contact, active.domain))
+    last = st.session_state.get(lookup_result.LAST)
+    if last is None:
+        st.info("Fill in the test contact and press **Run lookup**.", icon=":material/touch_app:")
+    else:
+        lookup_result.render(last)
+
+lookup_result.render_history(st.session_state.get(lookup_result.HISTORY, []))
