@@ -12,7 +12,7 @@ from profile_block.block import BRANCH_LABELS, ERROR, MULTIPLE_FOUND, NONE_FOUND
 from profile_block.lookup import LookupResult, match_summary
 
 HISTORY = "lookup_history"     # session key: list[tuple[str, LookupResult]], newest first
-LAST = "lookup_last"           # session key: the LookupResult shown under the button
+LAST = "lookup_last"           # session key: (LookupResult, where it ran) shown under the button
 HISTORY_SIZE = 10
 
 _BANNERS = {
@@ -23,9 +23,10 @@ _BANNERS = {
 }
 
 
-def remember(result: LookupResult) -> None:
-    """Keep ``result`` as the one shown and at the top of the session's history."""
-    st.session_state[LAST] = result
+def remember(result: LookupResult, where: str) -> None:
+    """Keep ``result`` (run on ``where``, e.g. "domain **demo** on the local sandbox") as the one
+    shown and at the top of the session's history."""
+    st.session_state[LAST] = (result, where)
     history = st.session_state.setdefault(HISTORY, [])
     history.insert(0, (datetime.now().strftime("%H:%M:%S"), result))
     del history[HISTORY_SIZE:]
@@ -40,11 +41,11 @@ def branch_text(result: LookupResult) -> str:
     return f"**{label}** branch{code} → {target}"
 
 
-def render(result: LookupResult) -> None:
+def render(result: LookupResult, where: str) -> None:
     """The branch prominently, then what the flow gets and what was sent."""
     show, icon = _BANNERS.get(result.branch, (st.info, None))
     show(f"{branch_text(result)}  \n{result.reason}", icon=icon)
-    st.caption(f"Test contact: {result.contact_text} · took {result.elapsed_ms:,.1f} ms")
+    st.caption(f"Test contact: {result.contact_text} · searched {where} · took {result.elapsed_ms:,.1f} ms")
     if result.branch == SUCCESS:
         st.markdown("**Contact attributes the flow gets**")
         st.table([{"Attribute": path, "Value": value} for path, value in result.customer_rows()])

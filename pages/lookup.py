@@ -39,11 +39,12 @@ with result_col:
     run = st.session_state.pop(lookup_contact.RUN_NOW, False) or run
     if run and active is not None and active.ok:
         with st.spinner("Searching…"):
-            lookup_result.remember(run_lookup(active.client(), block, contact, active.domain))
+            result = run_lookup(active.client(), block, contact, active.domain)
+            lookup_result.remember(result, active.where)
     last = st.session_state.get(lookup_result.LAST)
     if last is None:
         st.info("Fill in the test contact and press **Run lookup**.", icon=":material/touch_app:")
     else:
-        lookup_result.render(last)
+        lookup_result.render(*last)
 
 lookup_result.render_history(st.session_state.get(lookup_result.HISTORY, []))

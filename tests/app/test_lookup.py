@@ -88,6 +88,7 @@ def test_success_shows_the_branch_its_next_action_and_the_attributes(sandbox):
     assert rows["$.Customer.FirstName"] == "Maria" and rows["$.Customer.ShippingCity"] == "Seattle"
     assert rows["$.Customer.ShippingProvince"] == "not set"
     assert any('"KeyName": "_phone"' in c.value for c in at.code)   # the exact request is shown
+    assert any("searched domain **demo** on the local sandbox" in c.value for c in at.caption)
 
 
 def test_multiple_found_lists_the_matching_profiles(sandbox):
