@@ -185,3 +185,13 @@ def test_lookup_imports_neither_pandas_nor_streamlit(endpoint, clean_env, action
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "botocore" in imported        # the measurement works: this run did talk to the service
     assert not {m for m in imported if m.split(".")[0] in ("pandas", "streamlit")}
+
+
+def test_credentials_in_the_environment_are_used_with_an_endpoint(endpoint, clean_env, action_file):
+    # The chain wins over the local default key: a key the local service refuses is refused.
+    env = dict(clean_env, AWS_ACCESS_KEY_ID="someone-else", AWS_SECRET_ACCESS_KEY="placeholder")
+    out = run_json(env, action_file, "--endpoint", endpoint, "--domain", "demo",
+                   "--contact", "CustomerEndpoint.Address=+15555550100")
+    assert out["branch"] == "NoMatchingError"
+    assert "AccessDeniedException" in out["reason"]
+    assert "placeholder" not in json.dumps(out)          # nothing secret is echoed
