@@ -13,7 +13,7 @@ import streamlit as st
 
 from components import connection
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
-from profiles_sandbox.server import start_in_thread
+from profiles_sandbox.server import RunningSandbox, start_in_thread
 
 ROOT = Path(__file__).resolve().parent
 
@@ -26,7 +26,7 @@ PAGES = [
 
 
 @st.cache_resource(show_spinner="Starting the local Customer Profiles service…")
-def _running_sandbox():  # noqa: ANN202 -- profiles_sandbox.server.RunningSandbox
+def _running_sandbox() -> RunningSandbox:
     """Once per app process: the local service on a free loopback port, demo data on first start."""
     data_dir = Path(os.environ.get("STUDIO_DATA_DIR") or ROOT / ".data")
     data_dir.mkdir(parents=True, exist_ok=True)
