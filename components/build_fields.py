@@ -32,7 +32,7 @@ def _attribute_input_key() -> str:
 
 def _on_tick(name: str) -> None:
     editing.set_field(state.block(), name, st.session_state[_field_key(name)])
-    # The checkbox already shows its new state: only the meter and the preview change.
+    # The checkbox already shows its new state: only the counts, the meter and the preview change.
     state.rerun(state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
@@ -52,11 +52,6 @@ def _on_add_attribute() -> None:
     state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
-def _on_remove_entry(name: str) -> None:
-    editing.set_field(state.block(), name, False)
-    state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
-
-
 # ---- rendering ------------------------------------------------------------------------------
 
 def matches(entry: fields.ResponseField, text: str) -> bool:
@@ -70,40 +65,81 @@ def _source(shown: Sequence[fields.ResponseField]) -> str:
     return f"from {parents.pop()}.*" if len(parents) == 1 else "top-level Profile fields"
 
 
+def group_key(group: str) -> str:
+    """Session key of a group's expander: open or closed survives new blocks (a view setting)."""
+    return f"build_group_open.{group}"
+
+
+def _open_by_default(group: str) -> bool:
+    # The groups of top-level Profile fields start open; the four address groups (40 repetitive
+    # fields read from address objects) start closed, which keeps the page short and each
+    # click cheap (a closed group draws no checkboxes).
+    return all(len(f.api_path) == 1 for f in fields.fields_in_group(group))
+
+
+def _on_filter() -> None:
+    """Open every group that has a field matching the new filter text."""
+    text = st.session_state.get(FILTER, "")
+    if text:
+        for group in fields.GROUPS:
+            if any(matches(f, text) for f in fields.fields_in_group(group)):
+                st.session_state[group_key(group)] = True
+
+
 def _render_group(group: str, shown: Sequence[fields.ResponseField], selected: set[str],
                   problems: list[Problem]) -> None:
     names = [f.name for f in shown]
-    with st.container(border=True):
+    total = len(fields.fields_in_group(group))
+    key = group_key(group)
+    if key not in st.session_state:
+        st.session_state[key] = _open_by_default(group)
+    # A fixed label: a label that changes makes the browser redraw the expander closed.
+    label = f"**{group}** · {total} fields"
+    with st.expander(label, key=key, on_change="rerun") as expander:
+        if not expander.open:
+            return
         head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**{group}** :gray[· {_source(shown)}]")
+        head.caption(f"{_source(shown)} · tick to add, in order")
         head.space("stretch")
         head.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
-                    args=(names, True), help=f"Tick every {group} field shown")
+                    args=(names, True))
         head.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
-                    args=(names, False), help=f"Untick every {group} field shown")
+                    args=(names, False))
         row = st.container(horizontal=True, gap="small")
         for entry in shown:
-            key = _field_key(entry.name)
-            state.seed(key, entry.name in selected)
-            row.checkbox(entry.name, key=key, on_change=_on_tick, args=(entry.name,), width=185)
-        show_inline(problems, *(f"field:{n}" for n in names))
+            box = _field_key(entry.name)
+            state.seed(box, entry.name in selected)
+            row.checkbox(entry.name, key=box, on_change=_on_tick, args=(entry.name,), width=168)
+    # Outside the expander: a problem stays visible when the group is closed.
+    show_inline(problems, *(f"field:{n}" for n in names))
 
 
-def _render_custom(block_fields: list[str], problems: list[Problem]) -> None:
-    st.markdown("**Custom attributes**")
-    st.caption("Profile attributes your domain defines, returned as `$.Customer.Attributes.<name>`.")
+def _on_custom_selection() -> None:
+    kept = set(st.session_state[state.wkey("custom-list")])
     block = state.block()
     for name in editing.custom_and_unknown_fields(block):
-        row = st.container(horizontal=True, vertical_alignment="center")
-        row.markdown(f"`{name}`")
-        row.button("", icon=":material/close:", key=state.wkey("drop", name), type="tertiary",
-                   help=f"Remove {name} from the response", on_click=_on_remove_entry, args=(name,))
-        show_inline(problems, f"field:{name}")
+        if name not in kept:
+            editing.set_field(block, name, False)
+    state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
+
+
+def _render_custom(problems: list[Problem]) -> None:
+    st.markdown("**Custom attributes**")
+    entries = editing.custom_and_unknown_fields(state.block())
+    if entries:
+        list_key = state.wkey("custom-list")
+        # The model decides what is listed: re-read it on every draw.
+        st.session_state[list_key] = entries
+        st.multiselect("In the response (× removes one)", entries, key=list_key,
+                       on_change=_on_custom_selection, accept_new_options=False)
+        show_inline(problems, *(f"field:{n}" for n in entries))
     with st.form(state.wkey("attribute-form"), border=False, enter_to_submit=True):
         row = st.container(horizontal=True, vertical_alignment="bottom")
         with row:
             st.text_input("New custom attribute: Attributes.", key=_attribute_input_key(),
-                          placeholder="e.g. tier", width=320)
+                          placeholder="e.g. tier", width=320,
+                          help="A profile attribute your domain defines; the flow reads it as "
+                               "$.Customer.Attributes.<name>.")
             st.form_submit_button("Add attribute", icon=":material/add:", on_click=_on_add_attribute)
     reason = st.session_state.get(ATTRIBUTE_ERROR)
     if reason:
@@ -114,12 +150,11 @@ def render(problems: list[Problem]) -> None:
     """The checklist and custom attributes (call inside the fields fragment)."""
     block = state.block()
     selected = set(block.fields)
-    st.subheader("Response", anchor=False)
     st.caption("What to store on the contact when one profile is found: each field F becomes "
                "`$.Customer.F`, in the order you tick them.")
     show_inline(problems, "fields")
     text = st.text_input("Filter fields", key=FILTER, placeholder="Type to narrow the list, e.g. city",
-                         icon=":material/filter_list:")
+                         icon=":material/filter_list:", on_change=_on_filter)
     any_shown = False
     for group in fields.GROUPS:
         shown = [f for f in fields.fields_in_group(group) if matches(f, text)]
@@ -129,15 +164,26 @@ def render(problems: list[Problem]) -> None:
     if not any_shown:
         st.info(f"No standard field has “{text}” in its name. "
                 "Custom attributes can have any name: add it below.")
-    _render_custom(block.fields, problems)
+    _render_custom(problems)
 
 
-def render_budget(used: int, limit: int, problems: list[Problem], field_count: int) -> None:
-    """The worst-case attribute budget meter (call inside the budget fragment)."""
+def selection_summary(selected: Sequence[str]) -> str:
+    """ "Personal 2/9 · Phone 0/4 · … · custom 1": how many fields each group has ticked."""
+    chosen = set(selected)
+    parts = [f"{group} {sum(f.name in chosen for f in fields.fields_in_group(group))}/"
+             f"{len(fields.fields_in_group(group))}" for group in fields.GROUPS]
+    others = len(editing.custom_and_unknown_fields_of(selected))
+    if others:
+        parts.append(f"custom {others}")
+    return " · ".join(parts)
+
+
+def render_budget(used: int, limit: int, problems: list[Problem], selected: Sequence[str]) -> None:
+    """The selection counts and the worst-case attribute budget meter (inside the budget fragment)."""
     over = used > limit
+    count = len(selected)
     st.progress(min(used / limit, 1.0) if limit else 1.0,
-                text=f"Worst-case attribute budget: {used:,} / {limit:,} characters"
-                     + (" — over the limit" if over else ""))
-    st.caption(f"{field_count} field{'s' if field_count != 1 else ''} selected. Every Customer Profiles "
-               "attribute of a flow shares this budget; each value can take up to 255 characters.")
+                text=f"**{count} field{'s' if count != 1 else ''}** · worst-case attribute budget "
+                     f"{used:,} / {limit:,} characters" + (" — over the limit" if over else ""))
+    st.caption(selection_summary(selected))
     show_inline(problems, "budget")

@@ -23,6 +23,7 @@ FLASH = "build_import_flash"
 UPLOADER = "build_import_file"
 PASTE = "build_import_text"
 IMPORT_COUNT = "build_import_count"
+EXPANDER = "build_import_open"
 
 
 @dataclass
@@ -61,6 +62,7 @@ def _read(text: str, source_name: str) -> None:
             block, notes = read_action(document)
             state.load_block(block, None, notes)
             st.session_state[FLASH] = f"Loaded block {block.action_id} from {source_name}."
+            st.session_state[EXPANDER] = False   # done importing: show the builder
         else:
             if not flow.find_get_profile_actions(document):
                 raise flow.DocumentError(
@@ -133,6 +135,7 @@ def _on_edit(import_id: int, action_id: str) -> None:
                                            len(document.get("Actions", [])), import_id)
             state.load_block(block, context, notes)
             st.session_state[FLASH] = None
+            st.session_state[EXPANDER] = False   # done importing: show the builder
             return
 
 
@@ -147,8 +150,12 @@ def render_import() -> None:
     """The Import expander (outside the builder fragments: a load reruns the whole page)."""
     candidate: Candidate | None = st.session_state.get(CANDIDATE)
     error = st.session_state.get(ERROR)
-    with st.expander("Import a flow or a block", icon=":material/upload_file:",
-                     expanded=bool(error) or (candidate is not None and state.editing() is None)):
+    # Tracked open/closed state: a closed expander draws nothing, which keeps every other
+    # rerun of the page cheap (the uploader and the text area are costly to redraw).
+    with st.expander("Import a flow or a block", icon=":material/upload_file:", key=EXPANDER,
+                     on_change="rerun") as expander:
+        if not expander.open:
+            return
         st.caption("A flow exported from the Amazon Connect console, or a single Get profile action "
                    "(JSON, at most 256,000 characters). Nothing changes in your block until a load succeeds.")
         upload, paste = st.tabs(["Upload a file", "Paste JSON"])

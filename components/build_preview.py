@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +16,8 @@ from profile_block.block import GetProfileBlock, Problem
 
 
 def to_json(document: Any) -> str:
-    """The exact text the preview shows and the downloads contain."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The exact text the preview shows and the downloads contain (the core's one serialisation)."""
+    return flow.dump_document(document)
 
 
 def _safe_name(text: str) -> str:
@@ -91,4 +90,6 @@ def render(block: GetProfileBlock, problems: list[Problem]) -> None:
     if reason:
         st.caption(f":red[{reason}]")
     if action_text:
-        st.code(action_text, language="json", wrap_lines=True)
+        # A long action scrolls inside the preview rather than stretching the page.
+        height = 640 if action_text.count("\n") > 40 else "content"
+        st.code(action_text, language="json", wrap_lines=True, height=height)

@@ -256,7 +256,6 @@ def render(problems: list[Problem]) -> None:
     block = state.block()
     count = len(block.identifiers)
     custom_keys = st.session_state.get("custom_keys", [])
-    st.subheader("Request", anchor=False)
     st.caption("Who to look for: each identifier is a search key and the value to search it by.")
     show_inline(problems, "request")
     for i in range(count):

@@ -57,8 +57,12 @@ def render_branches(problems: list[Problem]) -> None:
     label = f"Branches ({connected} of {len(BRANCHES)} connected)"
     has_problem = any(p.part.startswith("branch:") for p in problems)
     with st.expander(label, expanded=has_problem, icon=":material/call_split:"):
-        st.caption("Optional: the Identifier of the action each branch goes to (its NextAction). "
-                   "Left empty, the downloaded flow ends the contact on that branch.")
+        if state.editing() is None:
+            st.caption("Optional: the Identifier of the action each branch goes to (its NextAction). "
+                       "Left empty, the downloaded flow ends the contact on that branch.")
+        else:
+            st.caption("The Identifier of the action each branch goes to (its NextAction); inside the "
+                       "imported flow each must name one of its actions.")
         left, right = st.columns(2)
         for n, branch in enumerate(BRANCHES):
             key = state.wkey("branch", branch)
@@ -71,6 +75,5 @@ def render_branches(problems: list[Problem]) -> None:
 
 def render(problems: list[Problem]) -> None:
     """Action Identifier and branches (call inside the settings fragment)."""
-    st.subheader("Block", anchor=False)
     render_identifier(problems)
     render_branches(problems)

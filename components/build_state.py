@@ -23,6 +23,10 @@ GENERATION = "block_gen"
 EDITING = "build_editing"
 READING_NOTES = "build_reading_notes"
 
+# The builder's tabs (labels are the tab widget's values, so they stay fixed).
+TAB = "build_tab"
+TABS = ("Request", "Response fields", "Identifier & branches")
+
 # Fragment keys: a widget callback reruns only the parts its change affects.
 REQUEST_FRAGMENT = "build-request"
 FIELDS_FRAGMENT = "build-fields"

@@ -30,7 +30,7 @@ def fields_section() -> None:
 def budget_section() -> None:
     block = state.block()
     used, limit = attribute_budget(block.fields)
-    build_fields.render_budget(used, limit, _problems(), len(block.fields))
+    build_fields.render_budget(used, limit, _problems(), block.fields)
 
 
 @st.fragment(key=state.SETTINGS_FRAGMENT)
@@ -49,11 +49,19 @@ st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-langu
 build_import.render_import()
 build_import.render_banner(state.block())
 
-builder, preview = st.columns([3, 2], gap="large")
+builder, preview = st.columns([7, 4], gap="large")
 with builder:
-    request_section()
-    fields_section()
-    budget_section()
-    settings_section()
+    # One section at a time: a page drawing every section at once redraws hundreds of widgets on
+    # each click (and st.tabs draws every panel), which made a tick several times slower.
+    state.seed(state.TAB, state.TABS[0])
+    section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
+                                   label_visibility="collapsed", width="stretch")
+    if section == state.TABS[0]:
+        request_section()
+    elif section == state.TABS[1]:
+        budget_section()
+        fields_section()
+    else:
+        settings_section()
 with preview:
     preview_section()

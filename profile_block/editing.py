@@ -68,9 +68,14 @@ def custom_and_unknown_fields(block: GetProfileBlock) -> list[str]:
     """The response entries that are not standard catalogue fields, in block order.
 
     These are the custom ``Attributes.<name>`` entries and any name the catalogue does not know
-    (read from an imported block): the page lists them with a remove button.
+    (read from an imported block): the page lists them apart from the checklist.
     """
-    return [f for f in block.fields if (entry := field_for(f)) is None or entry.is_custom]
+    return custom_and_unknown_fields_of(block.fields)
+
+
+def custom_and_unknown_fields_of(names: Iterable[str]) -> list[str]:
+    """``custom_and_unknown_fields`` for a list of field names, each once, in first-use order."""
+    return list(dict.fromkeys(f for f in names if (entry := field_for(f)) is None or entry.is_custom))
 
 
 def split_reference(value: str) -> tuple[str, str] | None:

@@ -31,6 +31,21 @@ def build() -> AppTest:
     return at
 
 
+def show(at: AppTest, tab: str) -> AppTest:
+    """Open a tab of the builder ("Request", "Response fields", "Identifier & branches")."""
+    at.session_state["build_tab"] = tab
+    return full(at)
+
+
+def open_groups(at: AppTest) -> AppTest:
+    """Show the Response fields section with every field group open (closed ones draw nothing)."""
+    from profile_block.fields import GROUPS
+    at.session_state["build_tab"] = "Response fields"
+    for group in GROUPS:
+        at.session_state[f"build_group_open.{group}"] = True
+    return full(at)
+
+
 def full(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from profile_block import fields
 from profile_block.block import MAX_IDENTIFIERS
-from tests.app.conftest import button, downloads, field_box, full, model, preview, texts, widget
+from tests.app.conftest import (
+    button,
+    downloads,
+    field_box,
+    full,
+    model,
+    open_groups,
+    preview,
+    show,
+    texts,
+    widget,
+)
 
 
 def test_first_visit_shows_a_valid_default_block(build):
     block = model(build)
     assert [(i.key, i.value) for i in block.identifiers] == [("_phone", "$.CustomerEndpoint.Address")]
     assert preview(build) == block.to_action()
+    # The Request section is shown first; the other sections draw nothing until picked.
+    assert [s.label for s in build.selectbox][:1] == ["Search key"] and not build.checkbox
+    show(build, "Response fields")
+    # The groups of top-level fields start open, the four address groups closed.
+    top_level = [f.name for g in ("Personal", "Phone", "Email") for f in fields.fields_in_group(g)]
+    assert [c.label for c in build.checkbox] == top_level
+    open_groups(build)
     # One checkbox per catalogue field, labelled with its flow name exactly, none ticked.
     assert [c.label for c in build.checkbox] == [f.name for f in fields.STANDARD_FIELDS]
     assert not any(c.value for c in build.checkbox)
@@ -20,6 +38,7 @@ def test_first_visit_shows_a_valid_default_block(build):
 
 
 def test_ticking_fields_adds_them_in_ticking_order(build):
+    open_groups(build)
     field_box(build, "ShippingCity").check().run()
     # Only the meter and the preview rerun; the preview already shows the tick.
     assert preview(build)["Parameters"]["ProfileResponseData"] == ["ShippingCity"]
@@ -35,6 +54,7 @@ def test_ticking_fields_adds_them_in_ticking_order(build):
 
 
 def test_group_select_all_and_none(build):
+    open_groups(build)
     field_box(build, "FirstName").check().run()
     full(build)
     all_buttons = [b for b in build.button if b.label == "All"]
@@ -51,8 +71,10 @@ def test_group_select_all_and_none(build):
 
 
 def test_filter_narrows_the_checklist_by_name(build):
+    show(build, "Response fields")
     widget(build, "text_input", "Filter fields").input("city").run()
     full(build)
+    # Groups with a match open by themselves (the address groups start closed).
     assert [c.label for c in build.checkbox] == ["City", "ShippingCity", "MailingCity", "BillingCity"]
     widget(build, "text_input", "Filter fields").input("nothing-like-this").run()
     full(build)
@@ -148,6 +170,7 @@ def test_static_and_dynamic_values_keep_what_was_typed(build):
 
 
 def test_custom_attribute_add_and_an_invalid_name_keeps_the_text(build):
+    show(build, "Response fields")
     name_input = widget(build, "text_input", "New custom attribute: Attributes.")
     name_input.input("loyalty tier")
     button(build, "Add attribute").click().run()
@@ -162,9 +185,14 @@ def test_custom_attribute_add_and_an_invalid_name_keeps_the_text(build):
     assert widget(build, "text_input", "New custom attribute: Attributes.").value == ""
     assert not any("white space" in e for e in texts(build, "error"))
     assert preview(build)["Parameters"]["ProfileResponseData"] == ["Attributes.tier"]
-    [b for b in build.button if b.proto.help == "Remove Attributes.tier from the response"][0].click().run()
+    field_box(build, "FirstName").check().run()
     full(build)
-    assert model(build).fields == []
+    listed = widget(build, "multiselect", "In the response (× removes one)")
+    assert listed.value == ["Attributes.tier"]
+    listed.unselect("Attributes.tier").run()
+    full(build)
+    assert model(build).fields == ["FirstName"]
+    assert not [m for m in build.multiselect if m.label == "In the response (× removes one)"]
 
 
 def test_errors_disable_both_downloads_with_the_reason(build):
@@ -185,6 +213,7 @@ def test_errors_disable_both_downloads_with_the_reason(build):
 
 
 def test_action_identifier_is_checked(build):
+    show(build, "Identifier & branches")
     widget(build, "text_input", "Action Identifier").input("bad:id").run()
     full(build)
     assert model(build).action_id == "bad:id"
@@ -198,6 +227,7 @@ def test_action_identifier_is_checked(build):
 
 
 def test_branch_targets_go_into_transitions(build):
+    show(build, "Identifier & branches")
     widget(build, "text_input", "Success").input("say-hello").run()
     widget(build, "text_input", "None found").input("ask-account").run()
     full(build)

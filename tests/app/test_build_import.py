@@ -8,16 +8,35 @@ import pytest
 
 from profile_block.block import GetProfileBlock
 from profile_block.flow import MAX_FLOW_CHARS
-from tests.app.conftest import button, downloads, field_box, full, model, preview, texts, widget
+from tests.app.conftest import (
+    button,
+    downloads,
+    field_box,
+    full,
+    model,
+    open_groups,
+    preview,
+    show,
+    texts,
+    widget,
+)
 from tests.app.flows import dumps, flow_without_get_profile, maximal_action, sample_flow
 
 
+def open_import(at):
+    """Open the Import expander (closed, it draws nothing), as a click on it does."""
+    at.session_state["build_import_open"] = True
+    return full(at)
+
+
 def upload(at, name: str, content: bytes):
+    open_import(at)
     at.file_uploader[0].upload(name, content, "application/json").run()
     return full(at)
 
 
 def paste(at, text: str):
+    open_import(at)
     widget(at, "text_area", "Flow or action JSON").input(text)
     button(at, "Load").click().run()
     return full(at)
@@ -25,6 +44,12 @@ def paste(at, text: str):
 
 def edit_buttons(at):
     return [b for b in at.button if b.label == "Edit this block"]
+
+
+def test_the_import_expander_draws_nothing_until_opened(build):
+    assert not build.file_uploader and not build.text_area
+    open_import(build)
+    assert len(build.file_uploader) == 1 and len(build.text_area) == 1
 
 
 def test_a_flow_lists_its_get_profile_blocks_and_one_loads_into_the_widgets(build):
@@ -46,9 +71,13 @@ def test_a_flow_lists_its_get_profile_blocks_and_one_loads_into_the_widgets(buil
     assert [s.value for s in build.selectbox if s.label == "Search key"] == ["_email", "_account"]
     assert widget(build, "segmented_control", "Match").value == "AND"
     assert [t.value for t in build.text_input if t.label == "Key after Attributes."] == ["email", "account"]
+    open_groups(build)
     assert field_box(build, "EmailAddress").value and field_box(build, "ShippingCity").value
+    assert widget(build, "multiselect", "In the response (× removes one)").value == ["Attributes.tier"]
     assert not field_box(build, "FirstName").value
+    show(build, "Identifier & branches")
     assert widget(build, "text_input", "Action Identifier").value == "gp-email-account"
+    assert widget(build, "text_input", "Success").value == "greet"
     assert preview(build) == block.to_action()
     banner = " ".join(texts(build, "markdown"))
     assert "gp-email-account" in banner and "inbound.json" in banner and "only this block changed" in banner
@@ -57,7 +86,7 @@ def test_a_flow_lists_its_get_profile_blocks_and_one_loads_into_the_widgets(buil
 def test_editing_an_imported_block_keeps_the_rest_of_the_flow(build):
     upload(build, "inbound.json", dumps(sample_flow()))
     edit_buttons(build)[0].click().run()
-    full(build)
+    show(build, "Response fields")
     field_box(build, "BirthDate").check().run()
     full(build)
     from components.build_preview import flow_document
@@ -74,6 +103,7 @@ def test_a_single_action_loads_directly(build):
     block = model(build)
     assert block.action_id == "pasted-one"
     assert len(block.identifiers) == 5 and len(block.fields) == 65
+    open_groups(build)
     assert sum(c.value for c in build.checkbox) == 55
     assert any("pasted-one" in s for s in texts(build, "success"))
     # The maximal block is over the worst-case budget: a warning at the meter, not an error.
@@ -114,6 +144,7 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
 def test_a_bad_file_gets_a_clear_message_and_the_block_is_kept(build, case):
     content, words = BAD_FILES[case]
+    show(build, "Response fields")
     field_box(build, "FirstName").check().run()
     full(build)
     before = model(build)

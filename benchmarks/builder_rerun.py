@@ -1,0 +1,146 @@
+"""How long a field tick takes on the Build page, relative to a one-checkbox Streamlit page.
+
+In one run: starts two Streamlit servers (the app, and benchmarks/one_checkbox_app.py), loads
+the Build page with a maximal block (5 criteria, all 55 fields, 10 custom attributes) through
+the page's own import, then in real Chromium alternates clicks on a field checkbox of the Build
+page and on the checkbox of the baseline page. Each sample is measured inside the page, from
+the click event to the first animation frame after Streamlit reports the run finished
+(``data-test-script-state`` back to ``notRunning``). Prints both medians and their ratio.
+
+    .venv/bin/python benchmarks/builder_rerun.py [--clicks 30] [--warmup 5]
+
+Goal: ratio <= 1.5. Not a test: timings depend on the machine; the ratio shares its noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.app.flows import maximal_action  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_until_idle  # noqa: E402
+
+# Installed before the page loads: notes when each message from the server arrives and the
+# second animation frame after it (the frame that shows what the message changed).
+WATCH_MESSAGES = """(() => {
+  const Native = window.WebSocket;
+  const m = window.__messages = {count: 0, last: 0, painted: 0, clickT: null};
+  function Watched(...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', () => {
+      m.count += 1; m.last = performance.now();
+      requestAnimationFrame(() => requestAnimationFrame(() => { m.painted = performance.now(); }));
+    });
+    return ws;
+  }
+  Watched.prototype = Native.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Watched[k] = Native[k];
+  window.WebSocket = Watched;
+  document.addEventListener('click', () => { if (m.clickT === null) m.clickT = performance.now(); }, true);
+})();"""
+# Idle: the run the click caused has finished (no message for QUIET_MS, script state not
+# running) and the frame after its last message was painted. Streamlit can batch a fast run's
+# "running" and "finished" into one render, so the state attribute alone misses fast runs.
+QUIET_MS = 300
+IDLE = f"""(count0) => {{
+  const m = window.__messages, now = performance.now();
+  const app = document.querySelector('[data-testid="stApp"]');
+  return m.count > count0 && now - m.last > {QUIET_MS} && m.painted > m.last
+      && app.getAttribute('data-test-script-state') !== 'running';
+}}"""
+
+
+def checkbox_label(page: Page, name: str):
+    """The clickable label of the checkbox called ``name`` (Streamlit draws over the input itself)."""
+    return page.locator('[data-testid="stCheckbox"] label').filter(
+        has=page.get_by_text(name, exact=True))
+
+
+def timed_click(page: Page, name: str) -> float:
+    """Milliseconds from clicking the checkbox ``name`` to the page being idle again."""
+    count0 = page.evaluate("window.__messages.clickT = null, window.__messages.count")
+    checkbox_label(page, name).click()
+    page.wait_for_function(IDLE, arg=count0, timeout=30_000, polling=50)
+    return page.evaluate("window.__messages.painted - window.__messages.clickT")
+
+
+def load_maximal_block(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_until_idle(page)
+    page.get_by_text("Import a flow or a block").click()
+    page.get_by_role("tab", name="Paste JSON").click()
+    page.get_by_label("Flow or action JSON").fill(json.dumps(maximal_action("benchmark-max")))
+    page.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_text("Loaded block benchmark-max").wait_for()
+    wait_until_idle(page)
+    page.get_by_text("Response fields", exact=True).click()
+    page.get_by_text("Worst-case attribute budget").wait_for()
+    wait_until_idle(page)
+    checked = page.get_by_role("checkbox", checked=True).count()
+    assert checked >= 15, f"the open groups of the maximal block should be all ticked, {checked} are"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=30, help="measured clicks per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured clicks per page first")
+    parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="the app script (default app.py)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data:
+        app, app_url = start_streamlit(args.app, Path(data) / "app")
+        base, base_url = start_streamlit(ROOT / "benchmarks" / "one_checkbox_app.py", Path(data) / "base")
+        try:
+            with sync_playwright() as p:
+                # One browser per page: each page stays the visible, foreground one, so animation
+                # frames are never throttled as they are in background tabs.
+                browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                            for _ in range(2)]
+                build, baseline = (b.new_page(viewport={"width": 1400, "height": 1000}) for b in browsers)
+                for page in (build, baseline):
+                    page.add_init_script(WATCH_MESSAGES)
+                load_maximal_block(build, app_url + "/")
+                baseline.goto(base_url)
+                wait_until_idle(baseline)
+                baseline.get_by_role("checkbox", name="Tick me").wait_for()
+                samples: dict[str, list[float]] = {"build": [], "baseline": []}
+                for i in range(args.warmup + args.clicks):
+                    # Alternate which page goes first so both see the same drift.
+                    order = [("build", build, "FirstName"), ("baseline", baseline, "Tick me")]
+                    for label, page, name in order if i % 2 == 0 else reversed(order):
+                        elapsed = timed_click(page, name)
+                        if i >= args.warmup:
+                            samples[label].append(elapsed)
+                        time.sleep(0.05)
+                for b in browsers:
+                    b.close()
+        finally:
+            stop(app)
+            stop(base)
+
+    build_ms = statistics.median(samples["build"])
+    base_ms = statistics.median(samples["baseline"])
+    print(f"clicks per page: {args.clicks} (after {args.warmup} warm-up)")
+    print(f"Build page, maximal block: median {build_ms:.1f} ms "
+          f"(p10 {_pct(samples['build'], 10):.1f}, p90 {_pct(samples['build'], 90):.1f})")
+    print(f"one-checkbox page:         median {base_ms:.1f} ms "
+          f"(p10 {_pct(samples['baseline'], 10):.1f}, p90 {_pct(samples['baseline'], 90):.1f})")
+    print(f"ratio: {build_ms / base_ms:.2f} (goal <= 1.5)")
+
+
+def _pct(values: list[float], pct: int) -> float:
+    return statistics.quantiles(values, n=100)[pct - 1] if len(values) > 1 else values[0]
+
+
+if __name__ == "__main__":
+    main()
