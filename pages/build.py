@@ -55,7 +55,7 @@ with builder:
     # each click (and st.tabs draws every panel), which made a tick several times slower.
     state.seed(state.TAB, state.TABS[0])
     section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
-                                   label_visibility="collapsed", width="stretch")
+                                   label_visibility="collapsed", width="stretch", persist_state="session")
     if section == state.TABS[0]:
         request_section()
     elif section == state.TABS[1]:

@@ -1,0 +1,177 @@
+"""The Build page in real Chromium: the checklist drives the preview, downloads are what the preview
+shows, and an imported flow comes back with only the edited block changed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+from profile_block.block import GetProfileBlock
+from profile_block.flow import dump_document
+from tests.app.flows import sample_flow
+from tests.e2e.conftest import wait_until_idle
+
+
+def open_build(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="Build a Get profile block")).to_be_visible()
+
+
+def section(page: Page, name: str) -> None:
+    page.get_by_role("radio", name=name, exact=True).click()
+    wait_until_idle(page)
+
+
+def checkbox(page: Page, name: str) -> Locator:
+    """A field checkbox by its exact label (Streamlit draws over the input: click the label)."""
+    return page.locator('[data-testid="stCheckbox"] label').filter(has=page.get_by_text(name, exact=True))
+
+
+def tick(page: Page, name: str) -> None:
+    checkbox(page, name).click()
+    expect(page.get_by_role("checkbox", name=name, exact=True)).to_be_checked()
+
+
+def preview_text(page: Page) -> str:
+    return page.locator('[data-testid="stCode"] code').inner_text()
+
+
+def preview(page: Page) -> dict[str, Any]:
+    return json.loads(preview_text(page))
+
+
+def wait_for_preview(page: Page, predicate) -> dict[str, Any]:
+    """The preview once it satisfies ``predicate`` (it updates after the fragment rerun)."""
+    code = page.locator('[data-testid="stCode"] code')
+    for _ in range(100):
+        try:
+            action = json.loads(code.inner_text())
+        except json.JSONDecodeError:
+            action = None
+        if action is not None and predicate(action):
+            return action
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the preview never matched; it shows:\n{code.inner_text()}")
+
+
+def fields_of(action: dict[str, Any]) -> list[str]:
+    return action["Parameters"]["ProfileResponseData"]
+
+
+def download(page: Page, label: str) -> tuple[str, str]:
+    button = page.get_by_role("button", name=label)
+    expect(button).to_be_enabled()
+    with page.expect_download() as info:
+        button.click()
+    dl = info.value
+    return dl.suggested_filename, Path(dl.path()).read_text(encoding="utf-8")
+
+
+def test_ticking_fields_updates_the_preview_and_the_download_is_the_preview(page: Page, app_url: str):
+    open_build(page, app_url)
+    section(page, "Response fields")
+    assert fields_of(preview(page)) == []
+    tick(page, "FirstName")
+    wait_for_preview(page, lambda a: fields_of(a) == ["FirstName"])
+    tick(page, "EmailAddress")
+    wait_for_preview(page, lambda a: fields_of(a) == ["FirstName", "EmailAddress"])
+    # The address groups start closed; open Shipping and tick one of its fields.
+    page.get_by_text(re.compile(r"^Shipping · 10 fields$")).click()
+    wait_until_idle(page)
+    tick(page, "ShippingCity")
+    action = wait_for_preview(page, lambda a: fields_of(a) == ["FirstName", "EmailAddress", "ShippingCity"])
+
+    name, text = download(page, "Download block JSON")
+    assert name == f"get-profile-{action['Identifier']}.json"
+    assert text.rstrip("\n") == preview_text(page).rstrip("\n")
+    # ...and it is exactly the JSON of the block the clicks describe.
+    expected = GetProfileBlock(action_id=action["Identifier"],
+                               fields=["FirstName", "EmailAddress", "ShippingCity"])
+    assert text == dump_document(expected.to_action())
+
+    name, text = download(page, "Download flow JSON")
+    flow = json.loads(text)
+    assert flow["StartAction"] == action["Identifier"]
+    block = flow["Actions"][0]
+    assert block["Parameters"] == action["Parameters"]
+    # Unconnected branches lead to an ending action of the flow, so the console can import it.
+    ids = {a["Identifier"] for a in flow["Actions"]}
+    transitions = block["Transitions"]
+    assert {transitions["NextAction"], *(e["NextAction"] for e in transitions["Errors"])} <= ids
+
+
+def test_unticking_removes_the_field_and_keeps_the_order_of_the_rest(page: Page, app_url: str):
+    open_build(page, app_url)
+    section(page, "Response fields")
+    for name in ("LastName", "FirstName", "BirthDate"):
+        tick(page, name)
+    wait_for_preview(page, lambda a: fields_of(a) == ["LastName", "FirstName", "BirthDate"])
+    checkbox(page, "FirstName").click()
+    wait_for_preview(page, lambda a: fields_of(a) == ["LastName", "BirthDate"])
+
+
+def test_import_edit_download_changes_only_the_edited_block(page: Page, app_url: str, tmp_path: Path):
+    original = sample_flow()
+    uploaded = tmp_path / "inbound.json"
+    uploaded.write_text(json.dumps(original, indent=2), encoding="utf-8")
+
+    open_build(page, app_url)
+    page.get_by_text("Import a flow or a block").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(uploaded))
+    edit = page.get_by_role("button", name="Edit this block")
+    expect(edit).to_have_count(2)
+    edit.first.click()
+    expect(page.get_by_text("Editing block")).to_be_visible()
+    wait_until_idle(page)
+    wait_for_preview(page, lambda a: a["Identifier"] == "gp-phone")
+
+    # Edit: tick a field, and make the first identifier's value static text.
+    section(page, "Response fields")
+    tick(page, "BirthDate")
+    wait_for_preview(page, lambda a: fields_of(a) == ["FirstName", "LastName", "BirthDate"])
+    section(page, "Request")
+    page.get_by_role("radio", name="Static", exact=True).click()
+    wait_until_idle(page)
+    value = page.get_by_label("Static value")
+    value.fill("+15555550123")
+    value.press("Enter")
+    edited = wait_for_preview(
+        page, lambda a: a["Parameters"]["ProfileRequestData"].get("IdentifierValue") == "+15555550123")
+
+    name, text = download(page, "Download flow JSON")
+    assert name == "inbound-edited.json"
+    flow = json.loads(text)
+    # Everything but the edited block is as uploaded: Version, StartAction, Metadata, other actions.
+    assert {k: v for k, v in flow.items() if k != "Actions"} == \
+        {k: v for k, v in original.items() if k != "Actions"}
+    assert [a["Identifier"] for a in flow["Actions"]] == [a["Identifier"] for a in original["Actions"]]
+    for got, was in zip(flow["Actions"], original["Actions"], strict=True):
+        if was["Identifier"] != "gp-phone":
+            assert got == was, f"{was['Identifier']} changed"
+    block = next(a for a in flow["Actions"] if a["Identifier"] == "gp-phone")
+    assert block == edited
+    assert block["Parameters"]["ProfileRequestData"] == {"IdentifierName": "_phone",
+                                                         "IdentifierValue": "+15555550123"}
+    assert fields_of(block) == ["FirstName", "LastName", "BirthDate"]
+    assert block["Transitions"]["NextAction"] == "greet"
+
+
+def test_a_bad_upload_says_why_and_keeps_the_block(page: Page, app_url: str, tmp_path: Path):
+    open_build(page, app_url)
+    section(page, "Response fields")
+    tick(page, "FirstName")
+    before = wait_for_preview(page, lambda a: fields_of(a) == ["FirstName"])
+    broken = tmp_path / "broken.json"
+    broken.write_text("{ not json", encoding="utf-8")
+    page.get_by_text("Import a flow or a block").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(broken))
+    expect(page.get_by_text("Could not import broken.json")).to_be_visible()
+    expect(page.get_by_text("Your block is unchanged")).to_be_visible()
+    assert preview(page) == before
