@@ -32,15 +32,15 @@ def _attribute_input_key() -> str:
 
 def _on_tick(name: str) -> None:
     editing.set_field(state.block(), name, st.session_state[_field_key(name)])
-    # The checkbox already shows its new state: only the counts, the meter and the preview change.
-    state.rerun(state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
+    # The checkbox already shows its new state: only the preview column (meter, counts, JSON) changes.
+    state.rerun(state.PREVIEW_FRAGMENT)
 
 
 def _on_group(names: Sequence[str], selected: bool) -> None:
     editing.set_fields(state.block(), names, selected)
     for name in names:
         st.session_state[_field_key(name)] = selected
-    state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
+    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 def _on_add_attribute() -> None:
@@ -49,7 +49,7 @@ def _on_add_attribute() -> None:
     st.session_state[ATTRIBUTE_ERROR] = reason
     if reason is None:
         st.session_state[_attribute_input_key()] = ""
-    state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
+    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 # ---- rendering ------------------------------------------------------------------------------
@@ -98,14 +98,12 @@ def _render_group(group: str, shown: Sequence[fields.ResponseField], selected: s
     with st.expander(label, key=key, on_change="rerun") as expander:
         if not expander.open:
             return
-        head = st.container(horizontal=True, vertical_alignment="center")
-        head.caption(f"{_source(shown)} · tick to add, in order")
-        head.space("stretch")
-        head.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
-                    args=(names, True))
-        head.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
-                    args=(names, False))
-        row = st.container(horizontal=True, gap="small")
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        row.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
+                   args=(names, True), icon=":material/done_all:")
+        row.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
+                   args=(names, False), icon=":material/remove_done:")
+        row.caption(_source(shown), width="stretch")
         for entry in shown:
             box = _field_key(entry.name)
             state.seed(box, entry.name in selected)
@@ -120,7 +118,7 @@ def _on_custom_selection() -> None:
     for name in editing.custom_and_unknown_fields(block):
         if name not in kept:
             editing.set_field(block, name, False)
-    state.rerun(state.FIELDS_FRAGMENT, state.BUDGET_FRAGMENT, state.PREVIEW_FRAGMENT)
+    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 def _render_custom(problems: list[Problem]) -> None:
@@ -151,7 +149,7 @@ def render(problems: list[Problem]) -> None:
     block = state.block()
     selected = set(block.fields)
     st.caption("What to store on the contact when one profile is found: each field F becomes "
-               "`$.Customer.F`, in the order you tick them.")
+               "`$.Customer.F`, in the order you tick them. The budget meter is beside the JSON.")
     show_inline(problems, "fields")
     text = st.text_input("Filter fields", key=FILTER, placeholder="Type to narrow the list, e.g. city",
                          icon=":material/filter_list:", on_change=_on_filter)
@@ -178,12 +176,13 @@ def selection_summary(selected: Sequence[str]) -> str:
     return " · ".join(parts)
 
 
-def render_budget(used: int, limit: int, problems: list[Problem], selected: Sequence[str]) -> None:
-    """The selection counts and the worst-case attribute budget meter (inside the budget fragment)."""
+def render_budget(used: int, limit: int, selected: Sequence[str]) -> None:
+    """The selection counts and the worst-case attribute budget meter (in the preview column, so a
+    tick reruns one fragment)."""
     over = used > limit
     count = len(selected)
+    # Past the limit the problems list just below says why and what to do (Problem part "budget").
     st.progress(min(used / limit, 1.0) if limit else 1.0,
                 text=f"**{count} field{'s' if count != 1 else ''}** · worst-case attribute budget "
-                     f"{used:,} / {limit:,} characters" + (" — over the limit" if over else ""))
+                     f"{used:,} / {limit:,} characters" + (" · :orange[**over the limit**]" if over else ""))
     st.caption(selection_summary(selected))
-    show_inline(problems, "budget")

@@ -60,16 +60,15 @@ def _flow_text(block: GetProfileBlock, editing: state.EditingContext | None) -> 
     return lambda: to_json(flow_document(snapshot, editing))
 
 
+def render_header() -> None:
+    st.subheader("Block JSON", anchor=False)
+
+
 def render(block: GetProfileBlock, problems: list[Problem]) -> None:
     """Problems, the two downloads and the preview (call inside the preview fragment)."""
     editing = state.editing()
     errors = sum(p.is_error for p in problems)
-    st.subheader("Block JSON", anchor=False)
-    with st.container(border=True):
-        summary = count_text(problems)
-        if summary:
-            st.markdown(f"**Problems** · {summary}")
-        show_list(problems)
+    show_list(problems, heading=f"**Problems** · {count_text(problems)}")
     try:
         action_text = to_json(block.to_action())
     except Exception as exc:  # noqa: BLE001 - the preview says what is wrong instead of crashing
@@ -81,14 +80,15 @@ def render(block: GetProfileBlock, problems: list[Problem]) -> None:
               "icon": ":material/download:"}
     row = st.container(horizontal=True)
     row.download_button("Download block JSON", action_text, file_name=block_file_name(block),
-                        key="build-download-block", **common,
-                        help=reason or "The action alone, to paste into a flow or lint in CI.")
+                        key="build-download-block", **common)
     row.download_button("Download flow JSON", _flow_text(block, editing),
-                        file_name=flow_file_name(block, editing), key="build-download-flow", **common,
-                        help=reason or ("The imported flow with only this block changed." if editing
-                                        else "A whole flow the Connect console imports."))
+                        file_name=flow_file_name(block, editing), key="build-download-flow", **common)
     if reason:
         st.caption(f":red[{reason}]")
+    else:
+        st.caption("Block JSON: the action alone. Flow JSON: "
+                   + ("the imported flow with only this block changed." if editing
+                      else "a whole flow the Connect console imports."))
     if action_text:
         # A long action scrolls inside the preview rather than stretching the page.
         height = 640 if action_text.count("\n") > 40 else "content"

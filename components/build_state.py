@@ -30,7 +30,6 @@ TABS = ("Request", "Response fields", "Identifier & branches")
 # Fragment keys: a widget callback reruns only the parts its change affects.
 REQUEST_FRAGMENT = "build-request"
 FIELDS_FRAGMENT = "build-fields"
-BUDGET_FRAGMENT = "build-budget"
 SETTINGS_FRAGMENT = "build-settings"
 PREVIEW_FRAGMENT = "build-preview"
 

@@ -40,18 +40,18 @@ def show_inline(problems: Iterable[Problem], *parts: str, prefix: str = "") -> N
             st.warning(p.message, icon=":material/warning:")
 
 
-def show_list(problems: Sequence[Problem]) -> None:
-    """Every problem, errors first, each saying which part it concerns."""
+def show_list(problems: Sequence[Problem], heading: str = "") -> None:
+    """Every problem, errors first, each saying which part it concerns (one element: cheap to redraw)."""
     if not problems:
         st.success("No problems: this block is ready to download.", icon=":material/check_circle:")
         return
     ordered = sorted(problems, key=lambda p: not p.is_error)
-    lines = []
+    lines = [heading, ""] if heading else []
     for p in ordered:
         badge = ":red-badge[Error]" if p.is_error else ":orange-badge[Warning]"
         where = f"block {p.block_id}, {p.where}" if p.block_id else p.where
         lines.append(f"- {badge} **{_escape(where)}**: {_escape(p.message)}")
-    st.markdown("\n".join(lines))
+    st.container(border=True).markdown("\n".join(lines))
 
 
 def _escape(text: str) -> str:

@@ -26,13 +26,6 @@ def fields_section() -> None:
     build_fields.render(_problems())
 
 
-@st.fragment(key=state.BUDGET_FRAGMENT)
-def budget_section() -> None:
-    block = state.block()
-    used, limit = attribute_budget(block.fields)
-    build_fields.render_budget(used, limit, _problems(), block.fields)
-
-
 @st.fragment(key=state.SETTINGS_FRAGMENT)
 def settings_section() -> None:
     build_settings.render(_problems())
@@ -40,7 +33,12 @@ def settings_section() -> None:
 
 @st.fragment(key=state.PREVIEW_FRAGMENT)
 def preview_section() -> None:
-    build_preview.render(state.block(), _problems())
+    block = state.block()
+    problems = _problems()
+    build_preview.render_header()
+    used, limit = attribute_budget(block.fields)
+    build_fields.render_budget(used, limit, block.fields)
+    build_preview.render(block, problems)
 
 
 st.title("Build a Get profile block", anchor=False)
@@ -59,7 +57,6 @@ with builder:
     if section == state.TABS[0]:
         request_section()
     elif section == state.TABS[1]:
-        budget_section()
         fields_section()
     else:
         settings_section()

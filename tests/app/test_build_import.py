@@ -106,8 +106,11 @@ def test_a_single_action_loads_directly(build):
     open_groups(build)
     assert sum(c.value for c in build.checkbox) == 55
     assert any("pasted-one" in s for s in texts(build, "success"))
-    # The maximal block is over the worst-case budget: a warning at the meter, not an error.
-    assert any("14,000" in w for w in texts(build, "warning"))
+    # The maximal block is over the worst-case budget: the meter says so, and it is a warning,
+    # not an error, so the downloads stay enabled.
+    meter = [e.proto.text for e in build.get("progress")]
+    assert meter and "16,830 / 14,000" in meter[0] and "over the limit" in meter[0]
+    assert any("Warning" in m and "14,000" in m for m in texts(build, "markdown"))
     assert not any(d.disabled for d in downloads(build).values())
 
 
