@@ -98,12 +98,13 @@ def _render_group(group: str, shown: Sequence[fields.ResponseField], selected: s
     with st.expander(label, key=key, on_change="rerun") as expander:
         if not expander.open:
             return
-        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-        row.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
-                   args=(names, True), icon=":material/done_all:")
-        row.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
-                   args=(names, False), icon=":material/remove_done:")
-        row.caption(_source(shown), width="stretch")
+        head = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        head.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
+                    args=(names, True), icon=":material/done_all:")
+        head.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
+                    args=(names, False), icon=":material/remove_done:")
+        head.caption(_source(shown), width="stretch")
+        row = st.container(horizontal=True, gap="small")
         for entry in shown:
             box = _field_key(entry.name)
             state.seed(box, entry.name in selected)

@@ -198,7 +198,7 @@ def _render_listing(candidate: Candidate) -> None:
 
 def render_banner(block: GetProfileBlock) -> None:
     """Where the block came from, what the downloads contain, and reading notes."""
-    flash = st.session_state.get(FLASH)
+    flash = st.session_state.pop(FLASH, None)   # said once
     context = state.editing()
     if context is not None:
         with st.container(border=True, horizontal=True, vertical_alignment="center"):

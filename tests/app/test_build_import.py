@@ -99,13 +99,19 @@ def test_editing_an_imported_block_keeps_the_rest_of_the_flow(build):
 
 
 def test_a_single_action_loads_directly(build):
-    paste(build, json.dumps(maximal_action("pasted-one")))
+    open_import(build)
+    widget(build, "text_area", "Flow or action JSON").input(json.dumps(maximal_action("pasted-one")))
+    button(build, "Load").click().run()
+    # Said once, on the run the load caused; the Import expander closes to show the builder.
+    assert any("Loaded block pasted-one" in s for s in texts(build, "success"))
+    assert not build.text_area
+    full(build)
+    assert not any("pasted-one" in s for s in texts(build, "success"))
     block = model(build)
     assert block.action_id == "pasted-one"
     assert len(block.identifiers) == 5 and len(block.fields) == 65
     open_groups(build)
     assert sum(c.value for c in build.checkbox) == 55
-    assert any("pasted-one" in s for s in texts(build, "success"))
     # The maximal block is over the worst-case budget: the meter says so, and it is a warning,
     # not an error, so the downloads stay enabled.
     meter = [e.proto.text for e in build.get("progress")]
