@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from profile_block.block import GetProfileBlock, Identifier, Problem
+from profile_block.block import GetProfileBlock, Problem
 
 BLOCK = "block"
 GENERATION = "block_gen"
@@ -87,10 +87,6 @@ def reset_block() -> None:
 
 def reading_notes() -> list[Problem]:
     return st.session_state.get(READING_NOTES, [])
-
-
-def new_identifier() -> Identifier:
-    return Identifier()
 
 
 def rerun(*fragments: str) -> None:
