@@ -1,8 +1,10 @@
 """Get-profile block studio: entry point and router.
 
 Sets the page up, draws the sidebar connection panel (shared by every page) and runs the
-page st.navigation picked. Pages live in pages/, shared widgets in components/, every rule
-in profile_block/. This is the only module that imports profiles_sandbox: it starts the local
+page st.navigation picked. Pages live in app_pages/, shared widgets in components/, every rule
+in profile_block/. The folder is app_pages/, not pages/: Streamlit treats a pages/ folder next
+to the entry point as a legacy multipage app and runs a deep-linked page (/lookup) alone, without
+this router and its sidebar. This is the only module that imports profiles_sandbox: it starts the local
 Customer Profiles service and hands its endpoint to the components, which see only a URL.
 """
 
@@ -20,8 +22,8 @@ ROOT = Path(__file__).resolve().parent
 st.set_page_config(page_title="Get-profile block studio", page_icon=":material/person_search:", layout="wide")
 
 PAGES = [
-    st.Page("pages/build.py", title="Build", icon=":material/construction:", default=True),
-    st.Page("pages/lookup.py", title="Lookup", icon=":material/search:"),
+    st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),
+    st.Page("app_pages/lookup.py", title="Lookup", icon=":material/search:"),
 ]
 
 

@@ -9,7 +9,7 @@ from components.problems import count_text
 from profile_block import keys
 from profile_block.block import BRANCH_LABELS, BRANCHES, GetProfileBlock
 
-BUILD_PAGE = "pages/build.py"
+BUILD_PAGE = "app_pages/build.py"
 
 
 def render(block: GetProfileBlock) -> None:

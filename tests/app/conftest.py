@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from profile_block.block import GetProfileBlock
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD_PAGE = ROOT / "pages" / "build.py"
+BUILD_PAGE = ROOT / "app_pages" / "build.py"
 APP = ROOT / "app.py"
 TIMEOUT = 30  # seconds; generous because other test suites share the two cores
 

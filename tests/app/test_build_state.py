@@ -21,10 +21,10 @@ def test_the_block_survives_switching_to_lookup_and_back():
     block = model(at)
     action = preview(at)
 
-    at.switch_page("pages/lookup.py")
+    at.switch_page("app_pages/lookup.py")
     full(at)
     assert not at.checkbox or "LastName" not in [c.label for c in at.checkbox]
-    at.switch_page("pages/build.py")
+    at.switch_page("app_pages/build.py")
     full(at)
 
     assert model(at) is block

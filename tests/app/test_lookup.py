@@ -1,8 +1,7 @@
 """Lookup page logic through AppTest, against a real local service over loopback HTTP.
 
 The page is run on its own with the connection the sidebar would leave in session state
-(AppTest runs an app with a ``pages/`` folder in Streamlit's legacy folder mode, where a
-switched-to page runs without the entry point; the sidebar is tested in test_lookup_connection).
+(the sidebar is tested in test_lookup_connection).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import start_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
-LOOKUP_PAGE = ROOT / "pages" / "lookup.py"
+LOOKUP_PAGE = ROOT / "app_pages" / "lookup.py"
 PHONE = "CustomerEndpoint.Address"
 PHONE_INPUT = f"lookup_contact_input:{PHONE}"
 

@@ -4,9 +4,7 @@ Local sandbox: app.py starts the real local service in-process (data in a temp S
 AWS: an isolated AWS config, so no real account is touched and nothing leaves the machine; the
 "works" case points the AWS backend's endpoint URL at a local service.
 
-Each scenario is a fresh AppTest whose widget values are set before its first run: with a
-``pages/`` folder next to app.py, AppTest runs every later run in Streamlit's legacy folder mode,
-which runs the page alone, without app.py and its sidebar.
+Each scenario is a fresh AppTest whose widget values are set before its first run.
 """
 
 from __future__ import annotations

@@ -49,6 +49,8 @@ def test_demo_numbers_take_each_branch_and_show_the_attributes(page: Page, app_u
     # Bring back a field, so the attributes table has more than ProfileId.
     page.goto(app_url)
     wait_until_idle(page)
+    page.get_by_role("radio", name="Response fields", exact=True).click()
+    wait_until_idle(page)
     page.get_by_text("FirstName", exact=True).first.click()
     wait_until_idle(page)
     page.get_by_role("link", name="Lookup").click()
@@ -89,3 +91,15 @@ def test_request_and_response_are_shown_and_a_demo_button_runs(page: Page, app_u
     code = page.locator('[data-testid="stCode"]')
     expect(code.first).to_contain_text('"KeyName": "_phone"')
     expect(code.nth(1)).to_contain_text('"Items"')
+
+
+def test_a_deep_link_to_lookup_runs_the_router_and_its_sidebar(page: Page, app_url: str):
+    # Opened by its address as the first request, the page must still get the connection panel
+    # (a pages/ folder beside app.py would make Streamlit run the page alone, unconnected).
+    page.goto(app_url + "/lookup")
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="Try the block: live lookup")).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("Connection", exact=True)).to_be_visible()
+    run_lookup(page, "+15555550100")
+    expect(banner(page)).to_contain_text("Success branch")
