@@ -96,8 +96,9 @@ def wait_until_idle(page: Page, timeout_ms: int = 20_000) -> None:
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
+            const running = '[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]';
             return app && app.getAttribute('data-test-script-state') !== 'running'
-                && !document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]');
+                && !document.querySelector(running);
         }""",
         timeout=timeout_ms,
     )
