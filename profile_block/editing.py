@@ -12,13 +12,20 @@ from collections.abc import Iterable
 from profile_block import references
 from profile_block.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
 from profile_block.fields import check_custom_attribute, custom_field_name, field_for
+from profile_block.keys import SUGGESTED_VALUES
 
 
 def add_identifier(block: GetProfileBlock) -> bool:
-    """Append a default identifier; False (and no change) when the block already has five."""
+    """Append a new identifier; False (and no change) when the block already has five.
+
+    It starts on the first common key the block does not search by yet, with the value a flow
+    usually has for it (``_email`` -> ``$.Attributes.email``), so a new row is not a duplicate.
+    """
     if len(block.identifiers) >= MAX_IDENTIFIERS:
         return False
-    block.identifiers.append(Identifier())
+    used = {i.key for i in block.identifiers}
+    key = next((k for k in SUGGESTED_VALUES if k not in used), None)
+    block.identifiers.append(Identifier(key, SUGGESTED_VALUES[key]) if key else Identifier())
     return True
 
 

@@ -49,6 +49,14 @@ STANDARD_KEYS: tuple[SearchKey, ...] = (
     SearchKey("_marketoLeadId", "Marketo lead ID", "Marketo leads", integration=True),
 )
 KEYS_BY_NAME: Mapping[str, SearchKey] = {k.name: k for k in STANDARD_KEYS}
+# Where a flow usually finds the value of each common key: the value a new criterion starts with.
+SUGGESTED_VALUES: Mapping[str, str] = {
+    "_phone": "$.CustomerEndpoint.Address",
+    "_email": "$.Attributes.email",
+    "_account": "$.Attributes.accountNumber",
+    "_fullName": "$.Attributes.fullName",
+    "_profileId": "$.Attributes.profileId",
+}
 
 
 def is_standard_key(name: str) -> bool:

@@ -82,3 +82,16 @@ def test_summary_names_keys_operator_and_field_count():
                             operator="AND", fields=["FirstName"])
     assert editing.summary(block) == "_email AND _account → 1 field"
     assert editing.summary(GetProfileBlock(fields=["A", "B"])) == "_phone → 2 fields"
+
+
+def test_a_new_identifier_takes_the_next_unused_key_so_it_is_no_duplicate():
+    block = GetProfileBlock()
+    editing.add_identifier(block)
+    editing.add_identifier(block)
+    assert [(i.key, i.value) for i in block.identifiers] == [
+        ("_phone", "$.CustomerEndpoint.Address"),
+        ("_email", "$.Attributes.email"),
+        ("_account", "$.Attributes.accountNumber"),
+    ]
+    block.operator = "AND"
+    assert block.validate() == []
