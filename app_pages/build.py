@@ -1,8 +1,8 @@
 """Build page: design a Get profile block, see its JSON, import and export it.
 
 Thin on purpose: the block model is ``st.session_state["block"]`` (see components.build_state);
-the sections are components; every rule is in profile_block. Each section is a keyed fragment,
-so a change reruns only the sections it affects (a field tick: the budget meter and preview).
+the sections are components; every rule is in profile_block. The open section and the preview
+form one fragment, so a change reruns only that part of the page.
 """
 
 import streamlit as st
@@ -16,29 +16,32 @@ def _problems():
     return build_preview.current_problems(state.block(), state.editing())
 
 
-@st.fragment(key=state.REQUEST_FRAGMENT)
-def request_section() -> None:
-    build_request.render(_problems())
-
-
-@st.fragment(key=state.FIELDS_FRAGMENT)
-def fields_section() -> None:
-    build_fields.render(_problems())
-
-
-@st.fragment(key=state.SETTINGS_FRAGMENT)
-def settings_section() -> None:
-    build_settings.render(_problems())
-
-
-@st.fragment(key=state.PREVIEW_FRAGMENT)
-def preview_section() -> None:
-    block = state.block()
+@st.fragment(key=state.BUILDER_FRAGMENT)
+def builder() -> None:
+    """The open section and the preview, in one fragment: a change reruns just this part of the
+    page (not the sidebar, title and import), and the preview and the problems shown next to
+    the widgets always come from the same run."""
     problems = _problems()
-    build_preview.render_header()
-    used, limit = attribute_budget(block.fields)
-    build_fields.render_budget(used, limit, block.fields)
-    build_preview.render(block, problems)
+    editor, preview = st.columns([7, 4], gap="large")
+    with editor:
+        # One section at a time: a page drawing every section at once redraws hundreds of
+        # widgets on each click (and st.tabs draws every panel).
+        state.seed(state.TAB, state.TABS[0])
+        section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
+                                       label_visibility="collapsed", width="stretch",
+                                       persist_state="session")
+        if section == state.TABS[0]:
+            build_request.render(problems)
+        elif section == state.TABS[1]:
+            build_fields.render(problems)
+        else:
+            build_settings.render(problems)
+    with preview:
+        block = state.block()
+        build_preview.render_header()
+        used, limit = attribute_budget(block.fields)
+        build_fields.render_budget(used, limit, block.fields)
+        build_preview.render(block, problems)
 
 
 st.title("Build a Get profile block", anchor=False)
@@ -46,19 +49,4 @@ st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-langu
            "choose who to look for and what to bring back; copy the JSON or download an importable flow.")
 build_import.render_import()
 build_import.render_banner(state.block())
-
-builder, preview = st.columns([7, 4], gap="large")
-with builder:
-    # One section at a time: a page drawing every section at once redraws hundreds of widgets on
-    # each click (and st.tabs draws every panel), which made a tick several times slower.
-    state.seed(state.TAB, state.TABS[0])
-    section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
-                                   label_visibility="collapsed", width="stretch", persist_state="session")
-    if section == state.TABS[0]:
-        request_section()
-    elif section == state.TABS[1]:
-        fields_section()
-    else:
-        settings_section()
-with preview:
-    preview_section()
+builder()

@@ -1,8 +1,8 @@
 """The Response part of the Build page: the field checklist, custom attributes, the budget meter.
 
 One ``st.checkbox`` per catalogue field, labelled with its flow name; ticking appends to
-``block.fields`` (ProfileResponseData keeps the order of ticking). A tick reruns only the
-budget meter and the preview (keyed fragments), not the 55 checkboxes.
+``block.fields`` (ProfileResponseData keeps the order of ticking). A tick reruns the builder
+fragment only (the open section and the preview), and closed groups draw nothing.
 """
 
 from __future__ import annotations
@@ -33,14 +33,12 @@ def _attribute_input_key() -> str:
 def _on_tick(name: str) -> None:
     editing.set_field(state.block(), name, st.session_state[_field_key(name)])
     # The checkbox already shows its new state: only the preview column (meter, counts, JSON) changes.
-    state.rerun(state.PREVIEW_FRAGMENT)
 
 
 def _on_group(names: Sequence[str], selected: bool) -> None:
     editing.set_fields(state.block(), names, selected)
     for name in names:
         st.session_state[_field_key(name)] = selected
-    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 def _on_add_attribute() -> None:
@@ -49,7 +47,6 @@ def _on_add_attribute() -> None:
     st.session_state[ATTRIBUTE_ERROR] = reason
     if reason is None:
         st.session_state[_attribute_input_key()] = ""
-    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 # ---- rendering ------------------------------------------------------------------------------
@@ -119,7 +116,6 @@ def _on_custom_selection() -> None:
     for name in editing.custom_and_unknown_fields(block):
         if name not in kept:
             editing.set_field(block, name, False)
-    state.rerun(state.FIELDS_FRAGMENT, state.PREVIEW_FRAGMENT)
 
 
 def _render_custom(problems: list[Problem]) -> None:
@@ -178,8 +174,7 @@ def selection_summary(selected: Sequence[str]) -> str:
 
 
 def render_budget(used: int, limit: int, selected: Sequence[str]) -> None:
-    """The selection counts and the worst-case attribute budget meter (in the preview column, so a
-    tick reruns one fragment)."""
+    """The selection counts and the worst-case attribute budget meter (in the preview column)."""
     over = used > limit
     count = len(selected)
     # Past the limit the problems list just below says why and what to do (Problem part "budget").

@@ -147,7 +147,7 @@ def _on_fresh() -> None:
 # ---- rendering ----------------------------------------------------------------------------
 
 def render_import() -> None:
-    """The Import expander (outside the builder fragments: a load reruns the whole page)."""
+    """The Import expander (outside the builder fragment: a load reruns the whole page)."""
     candidate: Candidate | None = st.session_state.get(CANDIDATE)
     error = st.session_state.get(ERROR)
     # Tracked open/closed state: a closed expander draws nothing, which keeps every other

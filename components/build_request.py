@@ -41,10 +41,6 @@ def _restructure() -> None:
     st.session_state[VALUE_VERSIONS] = {}
 
 
-def _rerun() -> None:
-    state.rerun(state.REQUEST_FRAGMENT, state.PREVIEW_FRAGMENT)
-
-
 def _memory(i: int) -> dict[str, str]:
     return st.session_state.setdefault(MEMORY, {}).setdefault(i, {})
 
@@ -66,19 +62,16 @@ def _refresh_value(i: int) -> None:
 def _add() -> None:
     editing.add_identifier(state.block())
     _restructure()
-    _rerun()
 
 
 def _remove(i: int) -> None:
     editing.remove_identifier(state.block(), i)
     _restructure()
-    _rerun()
 
 
 def _move(i: int, step: int) -> None:
     editing.move_identifier(state.block(), i, step)
     _restructure()
-    _rerun()
 
 
 def _on_key_choice(i: int) -> None:
@@ -88,12 +81,10 @@ def _on_key_choice(i: int) -> None:
         ident.key = st.session_state.get(_rkey(i, "custom"), "")
     elif choice is not None:
         ident.key = choice
-    _rerun()
 
 
 def _on_custom_key(i: int) -> None:
     state.block().identifiers[i].key = st.session_state[_rkey(i, "custom")]
-    _rerun()
 
 
 def _on_mode(i: int) -> None:
@@ -107,7 +98,6 @@ def _on_mode(i: int) -> None:
         memory[DYNAMIC] = ident.value
         ident.value = memory.get(STATIC, "")
     _refresh_value(i)
-    _rerun()
 
 
 def _on_static(i: int) -> None:
@@ -116,7 +106,6 @@ def _on_static(i: int) -> None:
     if references.is_reference(ident.value):
         # A value starting with "$." is a reference in the flow language: show it as one.
         _refresh_value(i)
-    _rerun()
 
 
 def _on_namespace(i: int) -> None:
@@ -126,7 +115,6 @@ def _on_namespace(i: int) -> None:
         split = editing.split_reference(ident.value)
         ident.value = editing.reference_value(namespace, split[1] if split else "")
         _refresh_value(i)
-    _rerun()
 
 
 def _on_reference_key(i: int) -> None:
@@ -134,13 +122,11 @@ def _on_reference_key(i: int) -> None:
     split = editing.split_reference(ident.value)
     if split:
         ident.value = editing.reference_value(split[0], st.session_state[_vkey(i, "refkey")])
-    _rerun()
 
 
 def _on_raw_reference(i: int) -> None:
     state.block().identifiers[i].value = st.session_state[_vkey(i, "raw")]
     _refresh_value(i)
-    _rerun()
 
 
 def _on_operator() -> None:
@@ -149,7 +135,6 @@ def _on_operator() -> None:
         st.session_state[state.wkey("operator")] = state.block().operator
     else:
         state.block().operator = choice
-    _rerun()
 
 
 # ---- rendering: model -> widgets ------------------------------------------------------------

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from profile_block.block import GetProfileBlock, Problem
 
@@ -27,11 +26,8 @@ READING_NOTES = "build_reading_notes"
 TAB = "build_tab"
 TABS = ("Request", "Response fields", "Identifier & branches")
 
-# Fragment keys: a widget callback reruns only the parts its change affects.
-REQUEST_FRAGMENT = "build-request"
-FIELDS_FRAGMENT = "build-fields"
-SETTINGS_FRAGMENT = "build-settings"
-PREVIEW_FRAGMENT = "build-preview"
+# The fragment holding the open section and the preview (a widget in it reruns just that part).
+BUILDER_FRAGMENT = "build-builder"
 
 
 @dataclass
@@ -87,11 +83,3 @@ def reset_block() -> None:
 
 def reading_notes() -> list[Problem]:
     return st.session_state.get(READING_NOTES, [])
-
-
-def rerun(*fragments: str) -> None:
-    """From a widget callback: rerun only ``fragments`` (a full rerun if one has not rendered yet)."""
-    try:
-        st.rerun(list(fragments))
-    except StreamlitAPIException:
-        st.rerun()
