@@ -322,7 +322,8 @@ def run_lookup(args: argparse.Namespace) -> int:
     try:
         client = aws.get_client(connection)
     except Exception as exc:  # noqa: BLE001 -- unknown profile, no region ...: bad arguments
-        raise UsageError(aws.describe_connection_error(exc)) from None
+        hint = "" if args.endpoint or args.region else " Give --endpoint URL, or --profile P --region R."
+        raise UsageError(aws.describe_connection_error(exc) + hint) from None
     result = run_one_lookup(client, block, contact, args.domain)
     print(result.to_json())
     return EXIT_OK

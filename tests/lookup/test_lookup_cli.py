@@ -195,3 +195,12 @@ def test_credentials_in_the_environment_are_used_with_an_endpoint(endpoint, clea
     assert out["branch"] == "NoMatchingError"
     assert "AccessDeniedException" in out["reason"]
     assert "placeholder" not in json.dumps(out)          # nothing secret is echoed
+
+
+def test_no_connection_options_says_which_to_give(clean_env, action_file):
+    done = cli(clean_env, action_file, "--domain", "demo",
+               "--contact", "CustomerEndpoint.Address=+15555550100")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "--endpoint URL, or --profile P --region R" in done.stderr
