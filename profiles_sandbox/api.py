@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import ipaddress
 import json
 import logging
 import random
@@ -24,12 +25,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .store import Invalid, NotFound, SearchPage, Store
-from .validation import RequestInvalid, RequestParser, Router, load_service_model
+from .validation import RequestInvalid, RequestParser, Router, load_service_model, parse_json
 
 log = logging.getLogger("profiles_sandbox")
 
@@ -37,7 +40,11 @@ DEFAULT_LIST_RESULTS = 100
 DEFAULT_SEARCH_RESULTS = 20
 MAX_LATENCY_MS = 60_000
 MAX_THROTTLE_NEXT = 1_000
+# The largest request body read. A real request is a few KB (a profile, a search); 1 MiB leaves
+# room for a 100-attribute profile and keeps a hostile body from costing memory.
+MAX_BODY_BYTES = 1024 * 1024
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+CLIENT_GONE = 499  # logged (nginx's "client closed request") when the client left before the answer
 
 
 class ApiError(Exception):
@@ -52,9 +59,84 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, "BadRequestException", message)
 
 
-def error_response(err: ApiError, request_id: str) -> JSONResponse:
+def error_response(err: ApiError, request_id: str | None = None) -> JSONResponse:
     return JSONResponse({"Message": err.message}, status_code=err.status,
-                        headers={"x-amzn-ErrorType": err.code, "x-amzn-RequestId": request_id})
+                        headers={"x-amzn-ErrorType": err.code,
+                                 "x-amzn-RequestId": request_id or str(uuid.uuid4())})
+
+
+# --- who may ask: loopback host names only (no DNS rebinding) ----------------------------------
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+
+
+def host_name(host_header: str) -> str:
+    """The name part of a Host header, lower-cased: ``a.b:80`` -> ``a.b``, ``[::1]:80`` -> ``::1``."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_is_served(host_header: str, bound_host: str) -> bool:
+    """Whether a request naming ``host_header`` is answered by a service bound to ``bound_host``.
+
+    Loopback IP addresses, ``localhost`` and the bound address are; any other name is not, so a
+    web page whose domain an attacker re-points at 127.0.0.1 (DNS rebinding) reaches nothing.
+    An IP address cannot be rebound: bound to every interface (``--allow-remote``), any is served.
+    """
+    name, bound = host_name(host_header), bound_host.strip("[]").lower()
+    if name in ("localhost", bound):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or bound in WILDCARD_HOSTS
+
+
+class LoopbackHostGuard:
+    """ASGI middleware: a request whose Host header names another host gets an AWS-shaped 400."""
+
+    def __init__(self, app: ASGIApp, bound_host: str) -> None:
+        self.app, self.bound_host = app, bound_host
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host")
+            if host is not None and not host_is_served(host.decode("latin-1"), self.bound_host):
+                shown = host.decode("latin-1")[:100]
+                log.warning("refused a request for Host %r", shown)
+                err = bad_request(f"Host '{shown}' is not served here: this local service answers only "
+                                  "loopback host names (127.0.0.1, localhost, [::1]) and the address it "
+                                  "is bound to, so that web pages cannot reach it by DNS rebinding.")
+                await error_response(err)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# --- request bodies: capped, refused early -----------------------------------------------------
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(413, "BadRequestException", f"The request body is larger than this local service "
+                    f"accepts ({limit:,} bytes at most).")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (ApiError 413) as soon as it is known to exceed ``limit`` bytes: from its
+    Content-Length before reading anything, else while it streams in. Raises ClientDisconnect
+    when the client leaves (or the server's request-read timeout closes the connection).
+
+    After the refusal uvicorn drops whatever more the client sends (nothing is kept), so a client
+    that sends its whole body before reading still gets the answer, until the read timeout."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise body_too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise body_too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # --- fault injection ---------------------------------------------------------------------------
@@ -321,8 +403,12 @@ def access_key_of(authorization: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: bool = False) -> Starlette:
-    """The Starlette app: the AWS API on every path, plus ``/_sandbox/health`` and ``/_sandbox/faults``."""
+def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: bool = False,
+               bound_host: str = "127.0.0.1", max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+    """The Starlette app: the AWS API on every path, plus ``/_sandbox/health`` and ``/_sandbox/faults``.
+
+    Only loopback host names and ``bound_host`` are served; bodies over ``max_body_bytes`` are refused.
+    """
     model = load_service_model()
     router = Router(model)
     parser = RequestParser(model, OPERATIONS)
@@ -354,13 +440,15 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
             if handler is None:
                 raise ApiError(501, "NotImplementedException",
                                f"{operation} is not implemented by the local sandbox.")
-            settings = faults.as_dict()
-            if settings["latency_ms"]:
-                await asyncio.sleep(settings["latency_ms"] / 1000)
+            body = await read_body(request, max_body_bytes)
+            latency_ms = faults.as_dict()["latency_ms"]
+            if latency_ms:
+                await asyncio.sleep(latency_ms / 1000)
+                if await request.is_disconnected():   # nobody is waiting: spend no fault on it
+                    raise ClientDisconnect()
             injected = faults.draw()
             if injected is not None:
                 raise injected
-            body = await request.body()
             try:
                 params = parser.parse(operation, labels, request.query_params, body)
             except RequestInvalid as exc:
@@ -369,6 +457,9 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
             response: Response = JSONResponse(result, headers={"x-amzn-RequestId": request_id})
         except ApiError as err:
             response = error_response(err, request_id)
+        except ClientDisconnect:  # the client left (or its request timed out): no one to answer
+            log_line(request, operation, CLIENT_GONE, started)
+            return Response(status_code=CLIENT_GONE)
         except Exception:  # a bug here must still look like AWS to the client, and be logged
             log.exception("%s %s failed", request.method, request.url.path)
             response = error_response(ApiError(500, "InternalServerException",
@@ -381,22 +472,55 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
 
     async def faults_route(request: Request) -> Response:
         started = time.perf_counter()
-        if request.method == "GET":
-            response = JSONResponse(faults.as_dict())
-        else:
-            try:
-                changes = json.loads(await request.body() or b"{}")
-                response = JSONResponse(faults.update(changes))
-            except (ValueError, UnicodeDecodeError) as exc:
-                message = str(exc) if not isinstance(exc, json.JSONDecodeError) else \
-                    f"the body is not valid JSON: {exc}"
-                response = JSONResponse({"Message": message}, status_code=400)
+        try:
+            check_same_origin(request)
+            if request.method == "OPTIONS":   # a same-origin or tool's preflight: nothing to grant
+                response: Response = Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
+            elif request.method == "GET":
+                response = JSONResponse(faults.as_dict())
+            else:
+                check_json_content_type(request)
+                body = await read_body(request, max_body_bytes)
+                try:
+                    changes = parse_json(body) if body.strip() else {}
+                    response = JSONResponse(faults.update(changes))
+                except (RequestInvalid, ValueError) as exc:
+                    raise bad_request(str(exc)) from None
+        except ApiError as err:
+            response = error_response(err)
+        except ClientDisconnect:
+            log_line(request, "sandbox:faults", CLIENT_GONE, started)
+            return Response(status_code=CLIENT_GONE)
         log_line(request, "sandbox:faults", response.status_code, started)
         return response
 
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
     return Starlette(routes=[
         Route("/_sandbox/health", health, methods=["GET"]),
-        Route("/_sandbox/faults", faults_route, methods=["GET", "POST"]),
+        Route("/_sandbox/faults", faults_route, methods=["GET", "POST", "OPTIONS"]),
         Route("/{path:path}", aws_api, methods=methods),
-    ])
+    ], middleware=[Middleware(LoopbackHostGuard, bound_host=bound_host)])
+
+
+# --- the admin route: its own origin and JSON only ---------------------------------------------
+def check_same_origin(request: Request) -> None:
+    """ApiError 403 unless the request comes from no web page, or from the service's own origin.
+
+    Browsers send ``Origin`` with every cross-origin request and preflight (``null`` from sandboxed
+    frames and files), so no page elsewhere can change the fault settings.
+    """
+    origin = request.headers.get("origin")
+    own = f"http://{request.headers.get('host', '')}".lower()
+    if origin is not None and origin.strip().lower() != own:
+        raise ApiError(403, "AccessDeniedException", f"Origin '{origin[:100]}' may not use this local "
+                       f"service's admin route: it takes requests from {own} (or from tools that send "
+                       "no Origin) only.")
+
+
+def check_json_content_type(request: Request) -> None:
+    """ApiError 415 unless the body is declared ``application/json`` (what a form cannot send)."""
+    declared = request.headers.get("content-type", "")
+    if declared.split(";", 1)[0].strip().lower() != "application/json":
+        shown = f"'{declared[:100]}'" if declared else "no Content-Type"
+        raise ApiError(415, "UnsupportedMediaTypeException", f"The admin route takes application/json "
+                       f"bodies only, got {shown}.")

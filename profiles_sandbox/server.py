@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from .api import Faults, create_app
+from .api import MAX_BODY_BYTES, Faults, create_app
 from .demo import parse_seed
+from .read_deadline import with_read_timeout
 from .store import Store, open_store
 
 DEFAULT_ACCESS_KEY = "sandbox"
@@ -60,21 +61,37 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(db_path: str | os.PathLike[str], *, seed: str, access_key: str, latency_ms: int,
-                throttle_rate: float, error_rate: float, log_requests: bool) -> tuple[uvicorn.Server, Store]:
-    """Open (and on a new file, seed) the store and wrap the app in a uvicorn server.
+@dataclass(frozen=True)
+class Limits:
+    """What one client may take, so that slow, stalled or hostile clients cannot exhaust the
+    service (file descriptors, memory) or lock other clients out."""
 
-    Raises ValueError for a bad seed or fault setting.
+    request_read_timeout_s: float = 10.0   # a request, head and body, must arrive whole within this
+    keep_alive_timeout_s: float = 5.0      # an idle kept-alive connection is closed after this
+    max_connections: int = 512             # beyond this many at once, requests get 503 at once
+    max_body_bytes: int = MAX_BODY_BYTES   # a larger body is refused (413) before it is read
+
+
+def make_server(db_path: str | os.PathLike[str], *, seed: str, access_key: str, latency_ms: int,
+                throttle_rate: float, error_rate: float, log_requests: bool, host: str = "127.0.0.1",
+                limits: Limits = Limits()) -> tuple[uvicorn.Server, Store]:
+    """Open (and on a new file, seed) the store and wrap the app in a uvicorn server for ``host``.
+
+    Raises ValueError for a bad seed or fault setting, or a database path that cannot be used.
     """
     seeders = parse_seed(seed)
     faults = Faults(throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms)
     if not access_key:
         raise ValueError("the access key must not be empty")
     store = open_store(db_path, seeders)
-    app = create_app(store, access_key=access_key, faults=faults, log_requests=log_requests)
+    app = create_app(store, access_key=access_key, faults=faults, log_requests=log_requests,
+                     bound_host=host, max_body_bytes=limits.max_body_bytes)
     # log_config=None: never reconfigure the host process's logging (Streamlit's, pytest's).
     config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=3, server_header=False)
+                            timeout_graceful_shutdown=3, server_header=False, ws="none",
+                            http=with_read_timeout(limits.request_read_timeout_s),
+                            timeout_keep_alive=limits.keep_alive_timeout_s,  # type: ignore[arg-type]
+                            limit_concurrency=limits.max_connections)
     return uvicorn.Server(config), store
 
 
@@ -102,7 +119,7 @@ class RunningSandbox:
 def start_in_thread(db_path: str | os.PathLike[str] = DEFAULT_DB_PATH, *, seed: str = "demo",
                     host: str = "127.0.0.1", port: int = 0, access_key: str = DEFAULT_ACCESS_KEY,
                     latency_ms: int = 0, throttle_rate: float = 0.0, error_rate: float = 0.0,
-                    quiet: bool = True) -> RunningSandbox:
+                    quiet: bool = True, limits: Limits = Limits()) -> RunningSandbox:
     """Serve the sandbox on ``host:port`` (0: a free port) in a daemon thread.
 
     Returns once the server answers HTTP. ``seed`` applies only when ``db_path`` is a new file.
@@ -116,7 +133,8 @@ def start_in_thread(db_path: str | os.PathLike[str] = DEFAULT_DB_PATH, *, seed: 
         log.addHandler(handler)
         log.setLevel(logging.INFO)
     server, store = make_server(db_path, seed=seed, access_key=access_key, latency_ms=latency_ms,
-                                throttle_rate=throttle_rate, error_rate=error_rate, log_requests=not quiet)
+                                throttle_rate=throttle_rate, error_rate=error_rate, log_requests=not quiet,
+                                host=host, limits=limits)
     try:
         sock = bind_socket(host, port)
     except OSError:

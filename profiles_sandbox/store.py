@@ -46,6 +46,10 @@ INTEGRATION_KEYS: tuple[str, ...] = (
 NOT_ATTACHABLE_KEYS = frozenset({PROFILE_ID_KEY})
 
 BULK_CHUNK = 50_000
+# SQL variables a search needs besides its values: 3 per criterion and LIMIT (at most 16), or
+# for FoundByItems 2 plus the page's profiles (at most 101). The values get the rest of SQLite's
+# limit (250,000 in Debian's build, 32,766 in SQLite's default, 999 in old builds).
+SEARCH_EXTRA_VARIABLES = 128
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -479,6 +483,11 @@ class Store:
                     raise Invalid(f"KeyName '{key}' is not a search key of domain '{domain}': use a "
                                   "standard key (_phone, _email, _account, _profileId, _fullName) or a "
                                   "key declared in a profile object type.")
+            values = sum(len(vs) for _, vs in criteria)
+            allowed = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - SEARCH_EXTRA_VARIABLES
+            if values > allowed:
+                raise Invalid(f"This search has {values:,} different values; the local service "
+                              f"searches at most {allowed:,} at once: split it into several searches.")
             seqs = [s for (s,) in conn.execute(self._search_sql(criteria, operator),
                                                self._search_params(domain_id, criteria, after, limit + 1))]
             more = len(seqs) > limit

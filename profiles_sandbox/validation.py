@@ -258,13 +258,32 @@ def _from_text(text: str, shape: Shape, where: str, errors: list[str]) -> Any:
     return text
 
 
+def parse_json(body: bytes) -> Any:
+    """The JSON value of a request body; RequestInvalid for anything a hostile client may send:
+    text that is not JSON or not UTF-8, nesting deeper than Python's recursion limit, and
+    ``\\ud800``-style escapes of unpaired UTF-16 surrogates (valid JSON, but not Unicode text:
+    they could be neither stored nor echoed back in a message)."""
+    try:
+        payload = json.loads(body)
+    except RecursionError:
+        raise RequestInvalid("The request body is nested too deeply to be a request: send a JSON "
+                             "object whose members are the operation's fields") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RequestInvalid(f"The request body is not valid JSON: {exc}") from None
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        surrogate = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+        raise RequestInvalid(f"The request body holds an unpaired surrogate escape ({surrogate}), "
+                             "which is not a character: send UTF-8 text (a \\u escape of a "
+                             "character above U+FFFF must be a whole surrogate pair)") from None
+    return payload
+
+
 def _parse_json_body(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestInvalid(f"The request body is not valid JSON: {exc}") from None
+    payload = parse_json(body)
     if not isinstance(payload, dict):
         raise RequestInvalid("The request body must be a JSON object")
     return payload

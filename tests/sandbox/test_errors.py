@@ -248,7 +248,8 @@ def test_fault_route_rejects_bad_settings_and_keeps_the_old_ones(faulty, setting
 
 
 def test_fault_route_rejects_a_body_that_is_not_json(faulty):
-    status, _, body = http("POST", f"{faulty.endpoint_url}/_sandbox/faults", b"rate=1")
+    status, _, body = http("POST", f"{faulty.endpoint_url}/_sandbox/faults", b"rate=1",
+                           {"Content-Type": "application/json"})
     assert status == 400 and "not valid JSON" in body["Message"]
 
 
