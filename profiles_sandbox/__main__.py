@@ -1,14 +1,16 @@
 """python -m profiles_sandbox: serve the local Customer Profiles service in the foreground.
 
-Exit codes: 0 after a clean stop (Ctrl-C), 2 for bad arguments or an address that cannot be used,
-always with one line on stderr and no traceback.
+Exit codes: 0 after a clean stop (Ctrl-C or SIGTERM), 2 for bad arguments, a database path or
+an address that cannot be used, always with one line on stderr and no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+from types import FrameType
 from typing import NoReturn
 
 from .server import DEFAULT_ACCESS_KEY, DEFAULT_DB_PATH, bind_socket, endpoint_url, is_loopback, make_server
@@ -50,7 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stop_like_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handler: stop the way Ctrl-C does (close the database cleanly, exit 0).
+
+    uvicorn handles SIGTERM while it serves, then raises the signal again once it has stopped;
+    with the default handler that killed the process (exit 143) before the database was closed,
+    leaving its -wal and -shm files behind.
+    """
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, stop_like_ctrl_c)
     args = build_parser().parse_args(argv)
     if not is_loopback(args.host) and not args.allow_remote:
         fail(f"--host {args.host} is not a loopback address; the sandbox serves this machine only "
@@ -62,11 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server, store = make_server(args.db, seed=args.seed, access_key=args.access_key,
                                     latency_ms=args.latency_ms, throttle_rate=args.throttle_rate,
-                                    error_rate=args.error_rate, log_requests=not args.quiet)
+                                    error_rate=args.error_rate, log_requests=not args.quiet,
+                                    host=args.host)
     except ValueError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot open the database {args.db}: {exc.strerror or exc}")
+    except KeyboardInterrupt:   # stopped while seeding: the half-built file is already gone
+        return 0
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:

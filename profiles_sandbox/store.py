@@ -18,6 +18,7 @@ import json
 import os
 import queue
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -184,8 +185,14 @@ class Store:
                 for statement in (_TABLES + _INDEXES).split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                # A real write, so that a read-only file is refused now, not with a 500 per write.
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('opened_at', ?)",
+                             (str(time.time()),))
         except sqlite3.DatabaseError as exc:
             self.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY" or "readonly" in str(exc):
+                raise StoreUnusable(f"{self.path} is read-only, and the sandbox writes to its database: "
+                                    "make it writable, or give another --db") from None
             raise StoreUnusable(f"{self.path} cannot be used as a sandbox database: {exc}") from None
 
     # connections and transactions ------------------------------------------------------------
@@ -603,8 +610,9 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
     An existing file is never seeded again, so restarts do not duplicate data.
     """
     target = Path(path)
-    if target.is_dir():
-        raise StoreUnusable(f"{target} is a folder; --db needs a file path")
+    check_database_path(target)
+    if target.is_symlink():   # build and write where it points; the link stays the user's
+        target = Path(os.path.realpath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -614,6 +622,32 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
         _build_new(target, seeders)
         seeded = bool(seeders)
     return Store(target, seeded=seeded)
+
+
+_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def check_database_path(target: Path) -> None:
+    """StoreUnusable unless ``target`` is a regular file (or a link to one) or does not exist yet.
+
+    Decided from the file type alone, before anything is opened or written: a database built
+    "in place" of a FIFO, /dev/null or a device would delete the node first.
+    """
+    try:
+        mode = target.stat().st_mode          # follows links: a link to /dev/null is a device
+    except FileNotFoundError:
+        if target.is_symlink():
+            raise StoreUnusable(f"{target} is a link to a missing file; --db needs a regular file "
+                                "or a path that does not exist yet") from None
+        return
+    except OSError as exc:
+        raise StoreUnusable(f"cannot use {target}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((kind for is_kind, kind in _NOT_A_FILE if is_kind(mode)), "a special file")
+        raise StoreUnusable(f"{target} is {kind}, not a regular file; --db needs a regular file "
+                            "or a path that does not exist yet")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -16,7 +16,7 @@ import pytest
 
 from profiles_sandbox.demo import DEMO_DOMAIN, SYNTHETIC_DOMAIN, synthetic_phone
 from profiles_sandbox.server import start_in_thread
-from profiles_sandbox.store import SEARCH_INDEX_NAME, Store
+from profiles_sandbox.store import SEARCH_INDEX_NAME, Store, StoreUnusable, check_database_path
 
 from .conftest import http, make_client, search
 
@@ -175,3 +175,9 @@ def test_kill_9_mid_writes_keeps_every_acknowledged_write_and_a_consistent_file(
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=15)
+
+
+def test_dev_null_is_refused_by_its_type_alone():
+    """The check only stats the path (it never opens it): /dev/null is safe to ask about."""
+    with pytest.raises(StoreUnusable, match="/dev/null is a character device, not a regular file"):
+        check_database_path(Path("/dev/null"))
