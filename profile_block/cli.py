@@ -13,6 +13,7 @@ its ``run`` function.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -336,7 +337,8 @@ COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command, 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Design and check Amazon Connect Get profile blocks.",
-                     epilog="exit codes: 0 ok, 1 problems found, 2 bad arguments or unreadable input. "
+                     epilog="exit codes: 0 ok, 1 problems found (or the output was closed early), "
+                            "2 bad arguments or unreadable input. "
                             f"'{PROG} COMMAND --help' describes each command.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                        parser_class=_Parser)
@@ -345,14 +347,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code (0 ok, 1 problems, 2 bad input)."""
+def escape_unencodable_output() -> None:
+    """Print what the terminal cannot encode as backslash escapes instead of failing on it.
+
+    A JSON file may hold ``"\\ud800"`` (valid JSON, not a character); shown as ``\\ud800`` it is
+    readable, and inside a JSON string still the same escape.
+    """
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def check_arguments_are_text(argv: Sequence[str]) -> None:
+    """UsageError for an argument that is not valid UTF-8 (Python keeps such bytes as lone
+    surrogates, which would end up raw in a flow or fail deep inside a request)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            raise UsageError(f"argument '{raw.decode('utf-8', 'backslashreplace')}' is not valid UTF-8 "
+                             "text; give every name and value in UTF-8") from None
+
+
+def drop_unwritten_output() -> None:
+    """After a broken pipe: send what is still buffered to /dev/null, so that the interpreter's
+    final flush does not fail again (and print "Exception ignored ...")."""
     try:
-        args = build_parser().parse_args(argv)
-        return int(args.run(args))
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file descriptor (e.g. captured in tests)
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 problems or output cut short, 2 bad input)."""
+    escape_unencodable_output()
+    try:
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        check_arguments_are_text(arguments)
+        args = build_parser().parse_args(arguments)
+        code = int(args.run(args))
+        sys.stdout.flush()   # a reader that has gone shows here, not at exit
+        return code
     except UsageError as exc:
         message = str(exc)
         print(message if message.startswith(PROG) else f"{PROG}: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:   # e.g. ... | head -1
+        drop_unwritten_output()
+        print(f"{PROG}: the output was closed before all of it was written (broken pipe)", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130

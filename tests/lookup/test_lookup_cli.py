@@ -204,3 +204,26 @@ def test_no_connection_options_says_which_to_give(clean_env, action_file):
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert "--endpoint URL, or --profile P --region R" in done.stderr
+
+
+def test_a_domain_that_is_not_utf8_exits_2_with_one_line(endpoint, clean_env, action_file):
+    done = subprocess.run([sys.executable, "-m", "profile_block", "lookup", str(action_file), "--endpoint",
+                           endpoint, "--domain", b"d\xffmo", "--contact", "CustomerEndpoint.Address=+1"],
+                          cwd=ROOT, env=clean_env, capture_output=True, timeout=60)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and done.stdout == b""
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
+    assert "d\\xffmo" in stderr and "not valid UTF-8" in stderr
+
+
+def test_lookup_into_a_closed_pipe_is_one_line_not_a_traceback(endpoint, clean_env, action_file):
+    """``lookup ... | head -1`` where head has gone before the answer is written."""
+    proc = subprocess.Popen([sys.executable, "-m", "profile_block", "lookup", str(action_file),
+                             "--endpoint", endpoint, "--domain", "demo",
+                             "--contact", "CustomerEndpoint.Address=+15555550100"],
+                            cwd=ROOT, env=clean_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert len(stderr.strip().splitlines()) == 1 and "broken pipe" in stderr
