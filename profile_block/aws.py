@@ -50,6 +50,8 @@ DEFAULT_ENDPOINT_REGION = "us-east-1"
 # Bounded so an unreachable endpoint fails within seconds, not minutes.
 CONNECT_TIMEOUT_S = 3
 READ_TIMEOUT_S = 10
+# Calls in all, the first one included (botocore's total_max_attempts; its max_attempts would
+# count only the retries, so max_attempts=3 makes 4 calls).
 MAX_ATTEMPTS = 3
 
 # Error codes grouped by what the user must do about them.
@@ -89,7 +91,7 @@ def client_config() -> Config:
     from botocore.config import Config
 
     return Config(
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
     )
@@ -223,6 +225,16 @@ def error_class(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def attempts_made(exc: BaseException) -> str:
+    """How often the request was sent before this error: exact when the service answered
+    (botocore's RetryAttempts; its retry quota may stop retrying early), else the most it tries."""
+    retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts") \
+        if isinstance(exc, ClientError) else None
+    if isinstance(retries, int):
+        return f"after {retries + 1} attempt{'' if retries == 0 else 's'}"
+    return f"after up to {MAX_ATTEMPTS} attempts"
+
+
 def describe_connection_error(exc: BaseException) -> str:
     """What went wrong talking to the service, in words a user can act on.
 
@@ -241,10 +253,9 @@ def describe_connection_error(exc: BaseException) -> str:
         if code == "ResourceNotFoundException":
             return f"Not found ({code}): {message} Check the domain name and the region."
         if code in ("ThrottlingException", "TooManyRequestsException"):
-            return (f"The service is throttling requests ({code}) even after {MAX_ATTEMPTS} attempts: "
-                    f"{message}")
+            return f"The service is throttling requests ({code}) {attempts_made(exc)}: {message}"
         if code == "InternalServerException":
-            return f"The service failed ({code}) even after {MAX_ATTEMPTS} attempts: {message}"
+            return f"The service failed ({code}) {attempts_made(exc)}: {message}"
         if code == "BadRequestException":
             return f"The service rejected the request ({code}): {message}"
         return f"{code}: {message}"
@@ -263,7 +274,7 @@ def describe_connection_error(exc: BaseException) -> str:
     if isinstance(exc, NoRegionError):
         return "No region is configured (NoRegionError): pick a region."
     if isinstance(exc, _NETWORK_ERRORS):
-        return (f"The service is unreachable ({type(exc).__name__}) after {MAX_ATTEMPTS} attempts: {exc}. "
+        return (f"The service is unreachable ({type(exc).__name__}) {attempts_made(exc)}: {exc}. "
                 "Check the endpoint URL, the region and the network.")
     if isinstance(exc, ParamValidationError):
         return f"The request is not valid (ParamValidationError): {exc}"

@@ -112,3 +112,14 @@ def test_throttling_recovered_by_retries(client: Any, sandbox: Any, faults):
     result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
     assert result.branch == SUCCESS, result.reason
     assert "throttle_next" not in set_faults(sandbox)   # both throttles were spent on this lookup
+
+
+def test_the_reason_counts_the_attempts_really_made(sandbox: Any, faults):
+    fresh = aws.get_client(aws.Connection(endpoint_url=sandbox.endpoint_url, local_service=True,
+                                          region="us-west-1"))   # its own client: no retry quota spent
+    faults(throttle_next=50)
+    result = run_lookup(fresh, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+    made = 50 - set_faults(sandbox).get("throttle_next", 0)      # what the service really saw
+    assert result.branch == ERROR and "throttling" in result.reason
+    assert made == aws.MAX_ATTEMPTS
+    assert f"after {made} attempts" in result.reason, result.reason

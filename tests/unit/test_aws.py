@@ -53,9 +53,20 @@ def test_unknown_errors_are_named_by_class_and_message():
     assert aws.describe_connection_error(client_error("SomethingNew", "m")) == "SomethingNew: m"
 
 
+@pytest.mark.parametrize("retries, said", [(0, "after 1 attempt:"), (1, "after 2 attempts"),
+                                            (2, "after 3 attempts")])
+def test_the_attempts_said_are_the_attempts_made(retries: int, said: str):
+    """botocore says how often it retried (RetryAttempts); the retry quota may cut retries short."""
+    for code in ("ThrottlingException", "InternalServerException"):
+        exc = client_error(code)
+        exc.response["ResponseMetadata"] = {"RetryAttempts": retries}
+        assert said in aws.describe_connection_error(exc)
+
+
 def test_client_config_is_bounded():
     config = aws.client_config()
-    assert config.retries == {"mode": "standard", "max_attempts": aws.MAX_ATTEMPTS}
+    # total_max_attempts counts the first call; botocore's max_attempts would not (3 meant 4 calls).
+    assert config.retries == {"mode": "standard", "total_max_attempts": aws.MAX_ATTEMPTS}
     assert config.connect_timeout <= 5 and config.read_timeout <= 15
 
 
