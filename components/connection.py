@@ -10,13 +10,14 @@ Secret keys are never asked for nor shown: AWS credentials come from the standar
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from profile_block import aws, keys
+from profile_block import aws, exposure, keys
 
 CONNECTION = "connection"         # session key: the ActiveConnection of this run
 CUSTOM_KEYS = "custom_keys"       # session key: list[str], read by the Build page
@@ -141,10 +142,15 @@ def _aws(refresh: bool) -> ActiveConnection:
     st.session_state["conn_region_for"] = profile
     region = sidebar.selectbox("Region", sorted({*regions, st.session_state["conn_region"]}),
                                key="conn_region", accept_new_options=True)
-    endpoint = sidebar.text_input("Endpoint URL (optional)", key="conn_endpoint",
-                                  placeholder="https://profile.<region>.amazonaws.com",
-                                  help="Leave empty for AWS. Any Customer Profiles endpoint works, "
-                                       "e.g. a local service.").strip() or None
+    policy = endpoint_policy()
+    typed = sidebar.text_input("Endpoint URL (optional)", key="conn_endpoint", disabled=not policy.allowed,
+                               placeholder="https://profile.<region>.amazonaws.com",
+                               help=("Leave empty for AWS. Any Customer Profiles endpoint works, "
+                                     "e.g. a local service.") if policy.allowed else policy.reason)
+    if not policy.allowed:
+        sidebar.caption(policy.reason)
+    # Off means off: a value kept in the session from before is never used.
+    endpoint = (typed.strip() or None) if policy.allowed else None
     connection = aws.Connection(profile=profile, region=region, endpoint_url=endpoint)
     _save("conn_profile", "conn_region", "conn_endpoint")
     check = _cached_check(connection, refresh)
@@ -155,6 +161,11 @@ def _aws(refresh: bool) -> ActiveConnection:
     domain = sidebar.selectbox("Domain", check.domains, key="conn_domain")
     _save("conn_domain")
     return ActiveConnection(AWS, connection, domain or "", True, check.message)
+
+
+def endpoint_policy() -> exposure.EndpointUrlPolicy:
+    """Whether this app, as Streamlit serves it and as this browser reached it, may take an endpoint URL."""
+    return exposure.endpoint_url_policy(st.get_option("server.address"), st.context.headers, os.environ)
 
 
 def render_sidebar(start_local: Callable[[], LocalService]) -> ActiveConnection:

@@ -9,21 +9,33 @@ Each scenario is a fresh AppTest whose widget values are set before its first ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS
+from profile_block.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 @pytest.fixture
-def isolated_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def served_at() -> Iterator[Callable[[str | None], None]]:
+    """Set Streamlit's server.address for the test (as `--server.address` would); restored after."""
+    previous = config.get_option("server.address")
+    yield lambda address: config.set_option("server.address", address)
+    config.set_option("server.address", previous)
+
+
+@pytest.fixture
+def isolated_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served_at) -> Path:
+    served_at("127.0.0.1")            # as .streamlit/config.toml says, wherever pytest runs from
+    monkeypatch.delenv(ALLOW_ENDPOINT_URL, raising=False)
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
                  "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -112,3 +124,26 @@ def test_unreachable_endpoint_is_reported(isolated_aws: Path, monkeypatch: pytes
     app = open_app(conn_backend=AWS, conn_endpoint="http://127.0.0.1:9")
     assert "unreachable" in sidebar_texts(app, "error")
     assert not app.session_state[CONNECTION].ok
+
+
+# --- served beyond this machine: the endpoint URL is off unless the operator allows it ----------
+@pytest.mark.parametrize("address", [None, "0.0.0.0", "192.168.1.20"])
+def test_served_beyond_loopback_the_endpoint_url_is_off(isolated_aws: Path, served_at, address):
+    served_at(address)
+    app = open_app(conn_backend=AWS, conn_endpoint="http://attacker.example:8080")
+    assert app.sidebar.text_input(key="conn_endpoint").disabled
+    assert app.session_state[CONNECTION].connection.endpoint_url is None    # never used, even if kept
+    assert f"{ALLOW_ENDPOINT_URL}=1" in sidebar_texts(app, "caption")
+
+
+def test_the_operator_may_allow_the_endpoint_url_beyond_loopback(isolated_aws: Path, served_at,
+                                                                 other_service: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    served_at("0.0.0.0")
+    monkeypatch.setenv(ALLOW_ENDPOINT_URL, "1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "sandbox")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "sandbox")
+    app = open_app(conn_backend=AWS, conn_endpoint=other_service.endpoint_url)
+    assert not app.sidebar.text_input(key="conn_endpoint").disabled
+    assert app.session_state[CONNECTION].connection.endpoint_url == other_service.endpoint_url
+    assert "Connected" in sidebar_texts(app, "success")
