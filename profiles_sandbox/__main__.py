@@ -13,7 +13,8 @@ import sys
 from types import FrameType
 from typing import NoReturn
 
-from .server import DEFAULT_ACCESS_KEY, DEFAULT_DB_PATH, bind_socket, endpoint_url, is_loopback, make_server
+from .api import is_loopback
+from .server import DEFAULT_ACCESS_KEY, DEFAULT_DB_PATH, bind_socket, endpoint_url, make_server
 
 PROG = "profiles_sandbox"
 

@@ -69,6 +69,16 @@ def error_response(err: ApiError, request_id: str | None = None) -> JSONResponse
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 
 
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``: addresses no other machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def host_name(host_header: str) -> str:
     """The name part of a Host header, lower-cased: ``a.b:80`` -> ``a.b``, ``[::1]:80`` -> ``::1``."""
     host = host_header.strip().lower()
@@ -85,13 +95,13 @@ def host_is_served(host_header: str, bound_host: str) -> bool:
     An IP address cannot be rebound: bound to every interface (``--allow-remote``), any is served.
     """
     name, bound = host_name(host_header), bound_host.strip("[]").lower()
-    if name in ("localhost", bound):
+    if name == bound or is_loopback(name):
         return True
     try:
-        address = ipaddress.ip_address(name)
+        ipaddress.ip_address(name)
     except ValueError:
         return False
-    return address.is_loopback or bound in WILDCARD_HOSTS
+    return bound in WILDCARD_HOSTS
 
 
 class LoopbackHostGuard:

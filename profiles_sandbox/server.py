@@ -4,7 +4,6 @@ and the tests) or in the foreground (``python -m profiles_sandbox``)."""
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import socket
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from .api import MAX_BODY_BYTES, Faults, create_app
+from .api import MAX_BODY_BYTES, Faults, create_app, is_loopback
 from .demo import parse_seed
 from .read_deadline import with_read_timeout
 from .store import Store, open_store
@@ -26,16 +25,6 @@ DEFAULT_ACCESS_KEY = "sandbox"
 DEFAULT_DB_PATH = ".data/sandbox.sqlite3"
 STARTUP_TIMEOUT_S = 30.0
 log = logging.getLogger("profiles_sandbox")
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and ``localhost``: addresses no other machine can reach."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def endpoint_url(host: str, port: int) -> str:

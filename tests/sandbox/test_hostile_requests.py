@@ -17,7 +17,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from profiles_sandbox.api import MAX_BODY_BYTES
+from profiles_sandbox.api import MAX_BODY_BYTES, host_is_served
 from profiles_sandbox.server import RunningSandbox, start_in_thread
 
 SEARCH = "/domains/demo/profiles/search"
@@ -223,3 +223,14 @@ def test_more_values_than_sqlite_takes_is_a_bad_request(running, no_tracebacks):
     finally:
         for conn, limit in zip(pooled, original, strict=True):
             conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+
+
+@pytest.mark.parametrize("host, bound, served", [
+    ("127.0.0.1:4599", "127.0.0.1", True), ("localhost", "127.0.0.1", True), ("[::1]:80", "::1", True),
+    ("evil.example", "127.0.0.1", False), ("10.0.0.5:4599", "127.0.0.1", False),
+    ("10.0.0.5:4599", "10.0.0.5", True),          # --allow-remote on one address: that address
+    ("10.0.0.5:4599", "0.0.0.0", True),           # on every interface: any IP (an IP cannot be rebound)
+    ("studio.example:4599", "0.0.0.0", False),    # ... but still no host name
+])
+def test_host_is_served(host, bound, served):
+    assert host_is_served(host, bound) is served
