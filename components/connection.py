@@ -145,8 +145,8 @@ def _aws(refresh: bool) -> ActiveConnection:
     policy = endpoint_policy()
     typed = sidebar.text_input("Endpoint URL (optional)", key="conn_endpoint", disabled=not policy.allowed,
                                placeholder="https://profile.<region>.amazonaws.com",
-                               help=("Leave empty for AWS. Any Customer Profiles endpoint works, "
-                                     "e.g. a local service.") if policy.allowed else policy.reason)
+                               help="Leave empty for AWS. Any Customer Profiles endpoint works, "
+                                    "e.g. a local service.")
     if not policy.allowed:
         sidebar.caption(policy.reason)
     # Off means off: a value kept in the session from before is never used.

@@ -379,6 +379,7 @@ def drop_unwritten_output() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     except (OSError, ValueError):  # stdout is not a file descriptor (e.g. captured in tests)
         pass
 
