@@ -29,6 +29,8 @@ class SearchKey:
         return f"{self.label} ({self.name})"
 
 
+# Spelled as the SearchProfiles API documents its predefined keys (botocore's KeyName documentation
+# lists them; tests/unit/test_keys.py checks this table against it).
 STANDARD_KEYS: tuple[SearchKey, ...] = (
     SearchKey("_phone", "Phone number",
               "PhoneNumber, MobilePhoneNumber, HomePhoneNumber, BusinessPhoneNumber"),
@@ -36,17 +38,25 @@ STANDARD_KEYS: tuple[SearchKey, ...] = (
     SearchKey("_account", "Account number", "AccountNumber"),
     SearchKey("_profileId", "Profile ID", "ProfileId"),
     SearchKey("_fullName", "Full name", "FirstName MiddleName LastName, single spaces"),
+    SearchKey("_assetId", "Asset ID", "AssetId of the profile's standard asset objects"),
+    SearchKey("_caseId", "Case ID", "CaseId of the profile's standard case objects"),
+    SearchKey("_orderId", "Order ID", "OrderId of the profile's standard order objects"),
     SearchKey("_ctrContactId", "Contact ID (contact record)", "Amazon Connect contact records",
               integration=True),
     SearchKey("_salesforceAccountId", "Salesforce account ID", "Salesforce Account objects",
               integration=True),
     SearchKey("_salesforceContactId", "Salesforce contact ID", "Salesforce Contact objects",
               integration=True),
+    SearchKey("_salesforceAssetId", "Salesforce asset ID", "Salesforce Asset objects", integration=True),
     SearchKey("_zendeskUserId", "Zendesk user ID", "Zendesk users", integration=True),
     SearchKey("_zendeskExternalId", "Zendesk external ID", "Zendesk users", integration=True),
-    SearchKey("_shopifyCustomerId", "Shopify customer ID", "Shopify customers", integration=True),
-    SearchKey("_servicenowSystemId", "ServiceNow system ID", "ServiceNow users", integration=True),
+    SearchKey("_zendeskTicketId", "Zendesk ticket ID", "Zendesk tickets", integration=True),
+    SearchKey("_serviceNowSystemId", "ServiceNow system ID", "ServiceNow users", integration=True),
+    SearchKey("_serviceNowIncidentId", "ServiceNow incident ID", "ServiceNow incidents", integration=True),
     SearchKey("_marketoLeadId", "Marketo lead ID", "Marketo leads", integration=True),
+    SearchKey("_segmentUserId", "Segment user ID", "Segment users", integration=True),
+    SearchKey("_shopifyCustomerId", "Shopify customer ID", "Shopify customers", integration=True),
+    SearchKey("_shopifyOrderId", "Shopify order ID", "Shopify orders", integration=True),
 )
 KEYS_BY_NAME: Mapping[str, SearchKey] = {k.name: k for k in STANDARD_KEYS}
 # Where a flow usually finds the value of each common key: the value a new criterion starts with.

@@ -39,9 +39,11 @@ STANDARD_KEYS: tuple[str, ...] = (*STANDARD_KEY_FIELDS, PROFILE_ID_KEY, FULL_NAM
 _KEY_FIELD_ITEMS = tuple(STANDARD_KEY_FIELDS.items())
 # Keys the real service predefines for its integrations: searchable (they match what AddProfileKey
 # attached) without an object type declaring them.
+# Spelled as botocore's SearchProfiles KeyName documentation lists them.
 INTEGRATION_KEYS: tuple[str, ...] = (
-    "_ctrContactId", "_salesforceAccountId", "_salesforceContactId", "_zendeskUserId",
-    "_zendeskExternalId", "_shopifyCustomerId", "_servicenowSystemId", "_marketoLeadId",
+    "_ctrContactId", "_salesforceAccountId", "_salesforceContactId", "_salesforceAssetId",
+    "_zendeskUserId", "_zendeskExternalId", "_zendeskTicketId", "_shopifyCustomerId", "_shopifyOrderId",
+    "_serviceNowSystemId", "_serviceNowIncidentId", "_marketoLeadId", "_segmentUserId",
 )
 # Derived from ProfileId itself; attaching extra values would make the key lie.
 NOT_ATTACHABLE_KEYS = frozenset({PROFILE_ID_KEY})
