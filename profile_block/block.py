@@ -38,7 +38,7 @@ from profile_block.fields import (
     is_custom_name,
 )
 from profile_block.keys import KEYS_BY_NAME, check_key_name
-from profile_block.references import check_reference, is_reference
+from profile_block.references import check_reference, is_reference, reference_warning
 
 ACTION_TYPE = "GetCustomerProfile"
 MAX_IDENTIFIERS = 5
@@ -332,7 +332,10 @@ def _value_problems(i: int, value: str) -> list[Problem]:
             "such as $.CustomerEndpoint.Address.")]
     if is_reference(value):
         reason = check_reference(value)
-        return [Problem("error", part, reason)] if reason else []
+        if reason:
+            return [Problem("error", part, reason)]
+        warning = reference_warning(value)
+        return [Problem("warning", part, warning)] if warning else []
     if len(value) > MAX_VALUE_LENGTH:
         return [Problem(
             "error", part,

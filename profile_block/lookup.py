@@ -69,7 +69,13 @@ def resolve_identifier(index: int, identifier: Identifier, contact: Mapping[str,
         problem = references.check_reference(value)
         if problem:
             raise LookupInputError(f"{where}: {problem}")
-        path = references.parse_reference(value).path
+        ref = references.parse_reference(value)
+        if not ref.known:
+            raise LookupInputError(
+                f"{where} takes its value from {value}, which is not a contact value this tool knows, "
+                "so a test contact cannot give it (Connect reads it when the flow runs, if the contact "
+                "has it). Use a static value or a documented reference to try the block here.")
+        path = ref.path
         resolved = references.resolve_value(value, contact)
         if resolved is None:
             raise LookupInputError(f"{where} takes its value from {value}, which the test contact does not "

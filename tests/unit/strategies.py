@@ -32,7 +32,8 @@ def references(draw: st.DrawFn) -> str:
 
 
 # Static text: not blank, at most 255 characters, not looking like a reference.
-static_values = st.text(min_size=1, max_size=255).filter(lambda s: s.strip() != "" and "$." not in s)
+static_values = st.text(min_size=1, max_size=255).filter(
+    lambda s: s.strip() != "" and "$." not in s and not s.startswith("$['"))
 values = st.one_of(references(), static_values)
 custom_fields = st.from_regex(r"\A[a-zA-Z0-9_-]{1,30}\Z").map(lambda s: "Attributes." + s)
 field_names = st.one_of(st.sampled_from([f.name for f in STANDARD_FIELDS]), custom_fields)

@@ -269,7 +269,7 @@ def test_duplicate_error_type_keeps_the_first() -> None:
 
 
 def test_validate_action_lists_notes_and_block_problems_once() -> None:
-    obj = action({"PhoneNumber": "$.Nope"})
+    obj = action({"PhoneNumber": "$.Nope."})
     problems = validate_action(obj)
     assert [(p.severity, p.part) for p in problems] == [
         ("warning", "request"), ("error", "criterion:0:value")]

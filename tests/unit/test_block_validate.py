@@ -107,10 +107,17 @@ def test_static_value_of_255_characters_is_fine() -> None:
     assert valid_block(identifiers=[Identifier("_account", "9" * 255)]).validate() == []
 
 
-def test_unknown_reference_namespace_is_an_error() -> None:
+def test_an_undocumented_reference_is_a_warning_not_an_error() -> None:
     block = valid_block(identifiers=[Identifier("_phone", "$.Caller.Number")])
     p = only(block.validate(), "criterion:0:value")
-    assert p.is_error and "$.Caller.Number" in p.message and "$.Attributes.<key>" in p.message
+    assert not p.is_error and "$.Caller.Number" in p.message and "$.Attributes.<key>" in p.message
+
+
+@pytest.mark.parametrize("value", ["$.", "$.Attributes.", "$.Attributes..x", "$.Attributes.a b",
+                                   "$.SegmentAttributes['x", "$.External"])
+def test_a_malformed_reference_is_an_error(value: str) -> None:
+    p = only(valid_block(identifiers=[Identifier("_phone", value)]).validate(), "criterion:0:value")
+    assert p.is_error and value in p.message
 
 
 def test_reference_without_key_is_an_error() -> None:
@@ -119,7 +126,10 @@ def test_reference_without_key_is_an_error() -> None:
 
 
 @pytest.mark.parametrize("value", ["$.CustomerEndpoint.Address", "$.Attributes.acct", "$.Lex.Slots.phone",
-                                   "$.External.phone", "$.Customer.PhoneNumber", "$.ContactId"])
+                                   "$.External.phone", "$.Customer.PhoneNumber", "$.ContactId",
+                                   "$.StoredCustomerInput", "$.InitialContactId", "$.Queue.Name",
+                                   "$.SystemEndpoint.Address", "$.SegmentAttributes['connect:Subtype']",
+                                   "$.Media.Sip.Headers.From", "$.FlowAttributes.x", "$['AwsRegion']"])
 def test_known_references_are_fine(value: str) -> None:
     assert valid_block(identifiers=[Identifier("_phone", value)]).validate() == []
 
@@ -218,7 +228,7 @@ def test_problems_show_where_they_are_in_words() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    block = valid_block(action_id="", identifiers=[Identifier("", ""), Identifier("_phone", "$.Nope")],
+    block = valid_block(action_id="", identifiers=[Identifier("", ""), Identifier("_phone", "$.Nope..x")],
                         operator="", fields=["Nope"])
     parts = {p.part for p in errors(block.validate())}
     assert parts == {"identifier", "operator", "criterion:0:key", "criterion:0:value",

@@ -194,11 +194,11 @@ def test_new_flow_is_an_importable_flow() -> None:
 
 
 def test_new_with_problems_exits_1_and_prints_nothing_on_stdout() -> None:
-    run = cli("new", "--id", "_phone=$.Nowhere.x", "--field", "Frstname", "--action-id", "a:b")
+    run = cli("new", "--id", "_phone=$.Attributes.", "--field", "Frstname", "--action-id", "a:b")
     assert run.returncode == 1
     assert run.stdout == ""
     assert "a:b: error: action Identifier:" in run.stderr
-    assert "a:b: error: criterion 1 value: '$.Nowhere.x'" in run.stderr
+    assert "a:b: error: criterion 1 value: '$.Attributes.'" in run.stderr
     assert "Did you mean FirstName?" in run.stderr
     assert "Traceback" not in run.stderr
 
