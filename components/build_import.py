@@ -1,21 +1,22 @@
 """Import on the Build page: upload or paste a flow (or one action), pick a block to edit.
 
-Reading and checking is the core's (``flow.load_document``, ``find_get_profile_actions``,
+Reading and checking is the core's (``flow.read_document``, ``splice.blocks_of``,
 ``block.read_action``); this module turns its errors into messages and never touches the
-block being built unless a load succeeds.
+block being built unless a load succeeds. The imported text is kept byte for byte (the upload's
+bytes, not a re-decoded copy), so an unedited download gives the same file back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
 from components import build_state as state
-from components.build_preview import flow_document
-from profile_block import editing, flow
+from components.build_preview import document_in_hand
+from profile_block import editing, flow, splice
 from profile_block.block import ActionFormatError, GetProfileBlock, Problem, read_action
+from profile_block.document import ImportedDocument
 
 CANDIDATE = "build_import_candidate"
 ERROR = "build_import_error"
@@ -32,13 +33,14 @@ class Candidate:
 
     import_id: int
     source_name: str
-    flow: dict[str, Any]
+    document: ImportedDocument
 
 
 @dataclass
 class Listed:
     """One Get-profile block of a candidate flow, as the listing shows it."""
 
+    position: int            # its index in the flow's Actions (Identifiers may repeat)
     action_id: str
     summary: str
     notes: list[Problem]
@@ -47,30 +49,30 @@ class Listed:
 
 # ---- reading ------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise flow.DocumentError("The file is not UTF-8 text, so it is not a flow or an action.") from None
+def _next_import_id() -> int:
+    count = st.session_state.get(IMPORT_COUNT, 0) + 1
+    st.session_state[IMPORT_COUNT] = count
+    return count
 
 
-def _read(text: str, source_name: str) -> None:
-    """Load ``text``: one action goes straight into the builder; a flow is listed."""
+def _read(data: str | bytes, source_name: str) -> None:
+    """Load ``data`` (kept byte for byte): one action goes straight into the builder; a flow is listed."""
     try:
-        kind, document = flow.load_document(text)
-        if kind == "action":
-            block, notes = read_action(document)
-            state.load_block(block, None, notes)
-            st.session_state[FLASH] = f"Loaded block {block.action_id} from {source_name}."
+        document = flow.read_document(data)
+        if document.kind == "action":
+            (opened,) = splice.blocks_of(document)
+            block, notes = read_action(opened.action)
+            context = state.EditingContext(opened, source_name, 1, _next_import_id())
+            state.load_block(block, context, notes)
+            shown = block.action_id or "(no Identifier)"
+            st.session_state[FLASH] = f"Loaded block {shown} from {source_name}."
             st.session_state[EXPANDER] = False   # done importing: show the builder
         else:
-            if not flow.find_get_profile_actions(document):
+            if not flow.find_get_profile_actions(document.document):
                 raise flow.DocumentError(
                     f"{source_name} is a flow, but it has no Get profile block (no action of type "
                     "GetCustomerProfile) to edit.")
-            count = st.session_state.get(IMPORT_COUNT, 0) + 1
-            st.session_state[IMPORT_COUNT] = count
-            st.session_state[CANDIDATE] = Candidate(count, source_name, document)
+            st.session_state[CANDIDATE] = Candidate(_next_import_id(), source_name, document)
             st.session_state[FLASH] = None
     except (flow.DocumentError, ActionFormatError) as exc:
         st.session_state[ERROR] = f"Could not import {source_name}: {exc} Your block is unchanged."
@@ -82,12 +84,7 @@ def _on_upload() -> None:
     uploaded = st.session_state.get(UPLOADER)
     if uploaded is None:      # the user removed the file: nothing to read
         return
-    try:
-        text = _decode(uploaded.getvalue())
-    except flow.DocumentError as exc:
-        st.session_state[ERROR] = f"Could not import {uploaded.name}: {exc} Your block is unchanged."
-        return
-    _read(text, uploaded.name)
+    _read(uploaded.getvalue(), uploaded.name)
 
 
 def _on_paste() -> None:
@@ -98,41 +95,40 @@ def _on_paste() -> None:
     _read(text, "the pasted text")
 
 
-def _flow_in_hand(candidate: Candidate) -> dict[str, Any]:
+def _document_in_hand(candidate: Candidate) -> ImportedDocument:
     """The candidate flow, with the block being edited from it as it is now (edits are kept)."""
     current = state.editing()
     if current is not None and current.import_id == candidate.import_id:
         try:
-            return flow_document(state.block(), current)
+            return document_in_hand(state.block(), current).doc
         except Exception:  # noqa: BLE001 - fall back to the flow as uploaded
-            return candidate.flow
-    return candidate.flow
+            return candidate.document
+    return candidate.document
 
 
-def listing(document: dict[str, Any]) -> list[Listed]:
+def listing(document: ImportedDocument) -> list[Listed]:
     """The Get-profile blocks of a flow with a one-line summary each."""
     rows = []
-    for action in flow.find_get_profile_actions(document):
-        action_id = str(action.get("Identifier", "")) if isinstance(action, dict) else ""
+    for opened in splice.blocks_of(document):
         try:
-            block, notes = read_action(action)
+            block, notes = read_action(opened.action)
         except ActionFormatError as exc:
-            rows.append(Listed(action_id, "", [], str(exc)))
+            rows.append(Listed(opened.position, opened.original_id, "", [], str(exc)))
             continue
-        rows.append(Listed(action_id, editing.summary(block), notes))
+        rows.append(Listed(opened.position, opened.original_id, editing.summary(block), notes))
     return rows
 
 
-def _on_edit(import_id: int, action_id: str) -> None:
+def _on_edit(import_id: int, position: int) -> None:
     candidate: Candidate | None = st.session_state.get(CANDIDATE)
     if candidate is None or candidate.import_id != import_id:
         return
-    document = _flow_in_hand(candidate)
-    for action in flow.find_get_profile_actions(document):
-        if isinstance(action, dict) and str(action.get("Identifier", "")) == action_id:
-            block, notes = read_action(action)
-            context = state.EditingContext(document, action_id, candidate.source_name,
-                                           len(document.get("Actions", [])), import_id)
+    document = _document_in_hand(candidate)
+    for opened in splice.blocks_of(document):
+        if opened.position == position:
+            block, notes = read_action(opened.action)
+            context = state.EditingContext(opened, candidate.source_name,
+                                           len(document.document.get("Actions", [])), import_id)
             state.load_block(block, context, notes)
             st.session_state[FLASH] = None
             st.session_state[EXPANDER] = False   # done importing: show the builder
@@ -142,6 +138,12 @@ def _on_edit(import_id: int, action_id: str) -> None:
 def _on_fresh() -> None:
     state.reset_block()
     st.session_state[FLASH] = None
+
+
+def _on_rewrite(value: bool) -> None:
+    context = state.editing()
+    if context is not None:
+        context.rewrite = value
 
 
 # ---- rendering ----------------------------------------------------------------------------
@@ -173,9 +175,9 @@ def render_import() -> None:
 
 
 def _render_listing(candidate: Candidate) -> None:
-    rows = listing(_flow_in_hand(candidate))
+    rows = listing(_document_in_hand(candidate))
     current = state.editing()
-    editing_id = (current.original_id if current is not None and current.import_id == candidate.import_id
+    editing_at = (current.opened.position if current is not None and current.import_id == candidate.import_id
                   else None)
     st.markdown(f"**Get profile blocks in {candidate.source_name}** · {len(rows)} found")
     for row in rows:
@@ -188,11 +190,11 @@ def _render_listing(candidate: Candidate) -> None:
                     notes = f" · {len(row.notes)} reading note{'s' if len(row.notes) != 1 else ''}" \
                         if row.notes else ""
                     st.caption(row.summary + notes)
-            if editing_id == row.action_id:
+            if editing_at == row.position:
                 st.badge("Editing", icon=":material/edit:", color="green")
             else:
-                st.button("Edit this block", key=f"build-edit-{candidate.import_id}-{row.action_id}",
-                          on_click=_on_edit, args=(candidate.import_id, row.action_id),
+                st.button("Edit this block", key=f"build-edit-{candidate.import_id}-{row.position}",
+                          on_click=_on_edit, args=(candidate.import_id, row.position),
                           disabled=bool(row.unreadable), icon=":material/edit:")
 
 
@@ -202,13 +204,43 @@ def render_banner(block: GetProfileBlock) -> None:
     context = state.editing()
     if context is not None:
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
-            st.markdown(
-                f":material/account_tree: Editing block **`{context.original_id}`** of the imported flow "
-                f"**{context.source_name}** ({context.action_count} actions). "
-                "“Download flow JSON” gives that whole flow back with only this block changed.")
+            if context.kind == "flow":
+                st.markdown(
+                    f":material/account_tree: Editing block **`{context.original_id}`** of the imported flow "
+                    f"**{context.source_name}** ({context.action_count} actions). “Download flow JSON” gives "
+                    "that flow back byte for byte, except this block once you change it.")
+            else:
+                st.markdown(
+                    f":material/data_object: Editing the action imported from **{context.source_name}**. "
+                    "“Download block JSON” gives that file back byte for byte until you change the block.")
             st.button("Start a fresh standalone block", key="build-fresh", on_click=_on_fresh,
                       icon=":material/note_add:")
+        if flash:
+            st.success(flash, icon=":material/check_circle:")
+        _render_rewrite_offer(block, context)
     elif flash:
         st.success(flash, icon=":material/check_circle:")
     for note in state.reading_notes():
         st.warning(f"Reading the imported block: {note.message}", icon=":material/info:")
+
+
+def _render_rewrite_offer(block: GetProfileBlock, context: state.EditingContext) -> None:
+    """For a block written in an older or odd shape (legacy request, misplaced or misspelled parts):
+    it stays as it is while unchanged, unless the user asks for the current shape."""
+    try:
+        unchanged = block == read_action(context.opened.action)[0]
+        offer = unchanged and splice.needs_rewrite(context.opened)
+    except Exception:  # noqa: BLE001 - nothing to offer for an unreadable action
+        offer = False
+    if not offer:
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        if context.rewrite:
+            st.caption("This block will be written in the current shape (and its designer metadata with it).")
+            st.button("Keep it as imported", key="build-rewrite-off", on_click=_on_rewrite, args=(False,),
+                      type="tertiary", icon=":material/undo:")
+        else:
+            st.caption("This block is written in an older or unusual shape (see the notes below). It stays "
+                       "exactly as imported until you change the block.")
+            st.button("Write it in the current shape", key="build-rewrite-on", on_click=_on_rewrite,
+                      args=(True,), icon=":material/auto_fix_high:")

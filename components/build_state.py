@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from profile_block.block import GetProfileBlock, Problem
+from profile_block.splice import Opened
 
 BLOCK = "block"
 GENERATION = "block_gen"
@@ -32,13 +33,23 @@ BUILDER_FRAGMENT = "build-builder"
 
 @dataclass
 class EditingContext:
-    """A block loaded from an imported flow: downloads give the whole flow back."""
+    """A block loaded from an imported flow or action: downloads give that document back, with only
+    this block's action (and its metadata entry) changed, and only once the block changes."""
 
-    flow: dict[str, Any]
-    original_id: str          # the Identifier the block had in the flow
-    source_name: str          # file name, or "pasted text"
+    opened: Opened            # the document as imported (exact text) and which action it is
+    source_name: str          # file name, or "the pasted text"
     action_count: int = 0
     import_id: int = 0        # which import it came from (several blocks of one flow can be edited)
+    rewrite: bool = False     # write the action in the current shape even while the block is unchanged
+
+    @property
+    def original_id(self) -> str:
+        """The Identifier the block had in the document."""
+        return self.opened.original_id
+
+    @property
+    def kind(self) -> str:
+        return self.opened.doc.kind
 
 
 def block() -> GetProfileBlock:

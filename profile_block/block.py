@@ -18,6 +18,7 @@ show it next to the widget that caused it. Part names (the only ones used):
     "branch:<ErrorType>"       a transition: "branch:Success", "branch:MultipleFoundError", ...
     "branches"                 Transitions as a whole (only when reading an action: bad shape)
     "flow"                     the flow document as a whole (only from flow.validate_flow)
+    "document"                 the JSON text as a whole: keys written twice (flow.document_problems)
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ NONE_FOUND = "NoneFoundError"
 ERROR = "NoMatchingError"
 BRANCHES: tuple[str, ...] = (SUCCESS, MULTIPLE_FOUND, NONE_FOUND, ERROR)
 ERROR_TYPES: tuple[str, ...] = (MULTIPLE_FOUND, NONE_FOUND, ERROR)
+# The order and member order console exports write Transitions.Errors in (real flows 01-10).
+EXPORT_ERROR_ORDER: tuple[str, ...] = (ERROR, MULTIPLE_FOUND, NONE_FOUND)
 BRANCH_LABELS: dict[str, str] = {
     SUCCESS: "Success", MULTIPLE_FOUND: "Multiple found", NONE_FOUND: "None found", ERROR: "Error",
 }
@@ -91,7 +94,8 @@ class Problem:
         if kind == "branch":
             return f"{BRANCH_LABELS.get(rest, rest)} branch"
         return {"identifier": "action Identifier", "fields": "response fields",
-                "budget": "attribute budget", "flow": "whole flow"}.get(kind, kind)
+                "budget": "attribute budget", "flow": "whole flow",
+                "document": "whole document"}.get(kind, kind)
 
 
 @dataclass
@@ -276,8 +280,8 @@ class GetProfileBlock:
                 problems.append(Problem("error", f"field:{name}", _unknown_field_message(name)))
         return problems
 
-    def to_action(self) -> dict[str, Any]:
-        """The flow-language action (a JSON-ready dict), keys in the order Connect exports them."""
+    def request(self) -> dict[str, Any]:
+        """ProfileRequestData: the single form for one identifier, SearchCriteria for 2-5."""
         if len(self.identifiers) == 1:
             only = self.identifiers[0]
             request: dict[str, Any] = {"IdentifierName": only.key, "IdentifierValue": only.value}
@@ -289,14 +293,24 @@ class GetProfileBlock:
             }
         else:
             request = {}
+        return request
+
+    def transitions(self) -> dict[str, Any]:
+        """Transitions: NextAction (Success) and the error branches in the console's order."""
         return {
+            "NextAction": self.branches.get(SUCCESS, ""),
+            "Errors": [{"NextAction": self.branches.get(e, ""), "ErrorType": e} for e in EXPORT_ERROR_ORDER],
+        }
+
+    def to_action(self) -> dict[str, Any]:
+        """The flow-language action (a JSON-ready dict) as console exports write it: keys
+        Parameters, Identifier, Type, Transitions; Errors NoMatchingError, MultipleFoundError,
+        NoneFoundError, each {NextAction, ErrorType} (real flows 01-10)."""
+        return {
+            "Parameters": {"ProfileRequestData": self.request(), "ProfileResponseData": list(self.fields)},
             "Identifier": self.action_id,
             "Type": ACTION_TYPE,
-            "Parameters": {"ProfileRequestData": request, "ProfileResponseData": list(self.fields)},
-            "Transitions": {
-                "NextAction": self.branches.get(SUCCESS, ""),
-                "Errors": [{"ErrorType": e, "NextAction": self.branches.get(e, "")} for e in ERROR_TYPES],
-            },
+            "Transitions": self.transitions(),
         }
 
     @classmethod
@@ -412,7 +426,7 @@ def read_action(action: Any) -> tuple[GetProfileBlock, list[Problem]]:
             "Parameters must be an object holding ProfileRequestData and ProfileResponseData, "
             f"but it is {json_kind(parameters)}; the request and fields were left empty."))
         parameters = {}
-    identifiers, operator = _read_request(parameters.get("ProfileRequestData"), notes)
+    identifiers, operator = _read_request(_request_of(parameters, notes), notes)
     fields = _read_fields(parameters.get("ProfileResponseData"), notes)
     branches = _read_transitions(action.get("Transitions"), notes)
     block = GetProfileBlock(action_id=action_id, identifiers=identifiers, operator=operator,
@@ -443,8 +457,8 @@ def _read_text(value: Any, part: str, what: str, notes: list[Problem]) -> str:
         if text is not None:
             notes.append(Problem(
                 "warning", part,
-                f"{what} is the number {_clip(text)}; it was read as the text '{_clip(text)}' and will "
-                "be exported as text."))
+                f"{what} is the number {_clip(text)}; it was read as the text '{_clip(text)}', and is "
+                "written as text once you change the block."))
             return text
     notes.append(Problem(
         "error", part,
@@ -467,7 +481,7 @@ def _read_spelled(obj: dict[str, Any], member: str, part: str, what: str, notes:
         notes.append(Problem(
             "warning", part,
             f"'{wrong}' is a misspelling of '{member}' (the AWS doc page has it); it was accepted and "
-            f"will be exported as {member}."))
+            f"once you change the block it is written as {member}."))
         return _read_text(obj[wrong], part, what, notes)
     return ""
 
@@ -487,6 +501,36 @@ def _read_criterion(obj: Any, i: int, notes: list[Problem]) -> Identifier:
 
 
 _SINGLE_MEMBERS = ("IdentifierName", "IdentifierValue", *MISSPELLINGS.values())
+# Request members people put directly in Parameters instead of inside ProfileRequestData.
+MISPLACED_REQUEST_MEMBERS = (*_SINGLE_MEMBERS, "SearchCriteria", "LogicalOperator")
+
+
+def misplaced_members(parameters: dict[str, Any]) -> list[str]:
+    """The request members written directly in Parameters (they belong inside ProfileRequestData)."""
+    return [k for k in parameters if k in MISPLACED_REQUEST_MEMBERS]
+
+
+def _request_of(parameters: dict[str, Any], notes: list[Problem]) -> Any:
+    """ProfileRequestData, or the request members misplaced directly in Parameters (with a note)."""
+    stray = misplaced_members(parameters)
+    if not stray:
+        return parameters.get("ProfileRequestData")
+    names = " and ".join(stray)
+    verb = "is" if len(stray) == 1 else "are"
+    if "ProfileRequestData" in parameters:
+        notes.append(Problem(
+            "error", "request",
+            f"{names} {verb} directly in Parameters as well as inside ProfileRequestData: "
+            f"{'it belongs' if len(stray) == 1 else 'they belong'} inside ProfileRequestData only. The "
+            "block uses ProfileRequestData; any change you make to the block removes the stray copy."))
+        return parameters.get("ProfileRequestData")
+    notes.append(Problem(
+        "error", "request",
+        f"{names} {verb} directly in Parameters, but {'it belongs' if len(stray) == 1 else 'they belong'} "
+        "inside ProfileRequestData (Connect does not import the block like this). "
+        f"{'It was' if len(stray) == 1 else 'They were'} read as the request; any change you make to "
+        "the block writes the request inside ProfileRequestData."))
+    return {k: parameters[k] for k in stray}
 
 
 def _read_request(request: Any, notes: list[Problem]) -> tuple[list[Identifier], str]:
@@ -511,14 +555,15 @@ def _read_request(request: Any, notes: list[Problem]) -> tuple[list[Identifier],
         notes.append(Problem(
             "error", "request",
             f"Ambiguous request: ProfileRequestData has both {forms[0]} and {' and '.join(forms[1:])}. "
-            f"The block took {forms[0]}; check the identifiers, the other form will not be exported."))
+            f"The block took {forms[0]}; check the identifiers. Once you change the block the other "
+            "form is dropped."))
     known = {"SearchCriteria", "LogicalOperator", *_SINGLE_MEMBERS, *LEGACY_REQUEST_KEYS}
     unknown = [k for k in request if k not in known]
     if unknown:
         notes.append(Problem(
             "warning", "request",
             f"ProfileRequestData has {', '.join(_clip(k, 30) for k in unknown)}, which a Get profile "
-            "block does not use; it will not be exported."))
+            "block does not use; once you change the block it is dropped."))
 
     operator = "OR"
     if "LogicalOperator" in request:
@@ -537,8 +582,8 @@ def _read_request(request: Any, notes: list[Problem]) -> tuple[list[Identifier],
         if len(criteria) == 1:
             notes.append(Problem(
                 "warning", "request",
-                "SearchCriteria holds a single identifier; it will be exported in the single form "
-                "(IdentifierName/IdentifierValue, no LogicalOperator), which means the same."))
+                "SearchCriteria holds a single identifier; once you change the block it is written in the "
+                "single form (IdentifierName/IdentifierValue, no LogicalOperator), which means the same."))
         return [_read_criterion(c, i, notes) for i, c in enumerate(criteria)], operator
 
     if any(m in request for m in _SINGLE_MEMBERS):
@@ -557,8 +602,9 @@ def _read_request(request: Any, notes: list[Problem]) -> tuple[list[Identifier],
         converted = ", ".join(f"{n} -> {LEGACY_REQUEST_KEYS[n]}" for n in legacy)
         notes.append(Problem(
             "warning", "request",
-            f"The request uses the legacy form {{\"{legacy[0]}\": ...}}; it was converted ({converted}) "
-            "and will be exported in the current form (IdentifierName/IdentifierValue)."))
+            f"The request uses the legacy form {{\"{legacy[0]}\": ...}}, read as {converted}. It stays as "
+            "it is while you leave the block unchanged; once you change the block it is written in the "
+            "current form (IdentifierName/IdentifierValue) and its designer metadata with it."))
         if len(legacy) > 1 and "LogicalOperator" not in request:
             operator = ""  # the legacy form says nothing about how two keys combine
         return identifiers, operator
@@ -573,13 +619,14 @@ def _read_fields(value: Any, notes: list[Problem]) -> list[str]:
         notes.append(Problem(
             "warning", "fields",
             "ProfileResponseData is an object (as the AWS doc page shows); its keys were taken as the "
-            "field names, in order, and it will be exported as an array as the console does."))
+            "field names, in order; once you change the block it is written as an array, as the console "
+            "does."))
         return list(value)
     if isinstance(value, str):
         notes.append(Problem(
             "warning", "fields",
             f"ProfileResponseData is a single string; it was read as the one field '{_clip(value)}' "
-            "and will be exported as an array."))
+            "and once you change the block it is written as an array."))
         return [value]
     if not isinstance(value, list):
         notes.append(Problem(
@@ -635,7 +682,7 @@ def _read_transitions(value: Any, notes: list[Problem]) -> dict[str, str]:
             notes.append(Problem(
                 "warning", "branches",
                 f"Item {i + 1} of Transitions.Errors {what}, which a Get profile block does not have "
-                f"({', '.join(ERROR_TYPES)}); it was ignored and will not be exported."))
+                f"({', '.join(ERROR_TYPES)}); it was ignored, and is dropped once you change the block."))
             continue
         label = BRANCH_LABELS[kind]
         target = _read_text(item.get("NextAction"), f"branch:{kind}", f"The {label} branch target", notes)

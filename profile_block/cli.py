@@ -31,15 +31,15 @@ from profile_block.block import (
     Problem,
     new_action_id,
     read_action,
-    validate_action,
 )
 from profile_block.flow import (
     MAX_FLOW_CHARS,
     DocumentError,
+    ImportedDocument,
+    document_problems,
     dump_document,
     find_get_profile_actions,
-    load_document,
-    validate_flow,
+    read_document,
     wrap_in_flow,
 )
 
@@ -68,8 +68,10 @@ def plural(count: int, word: str) -> str:
 
 
 def format_problem(problem: Problem) -> str:
-    """``<block Identifier>: <severity>: <where>: <message>``; flow-level problems say "(flow)"."""
-    who = "(flow)" if problem.part == "flow" else problem.block_id or "(no Identifier)"
+    """``<block Identifier>: <severity>: <where>: <message>``; flow-level problems say "(flow)",
+    document-level ones (keys written twice) "(document)"."""
+    whole = problem.part in ("flow", "document")
+    who = f"({problem.part})" if whole else problem.block_id or "(no Identifier)"
     return f"{who}: {problem.severity}: {problem.where}: {problem.message}"
 
 
@@ -100,12 +102,19 @@ def read_input(path: str) -> str:
         raise UsageError(f"{name} is not UTF-8 text (byte {exc.start + 1}), so it is not JSON") from None
 
 
-def load_input(path: str) -> tuple[str, dict[str, Any]]:
-    """``load_document`` of FILE; its errors become a UsageError naming the file."""
+def read_file_document(path: str) -> ImportedDocument:
+    """``read_document`` of FILE (the same reader as the Build page's import); its errors become
+    a UsageError naming the file."""
     try:
-        return load_document(read_input(path))
+        return read_document(read_input(path))
     except DocumentError as exc:
         raise UsageError(f"{'stdin' if path == '-' else path}: {exc}") from None
+
+
+def load_input(path: str) -> tuple[str, dict[str, Any]]:
+    """("flow" | "action", the parsed object) of FILE; UsageError when it is unusable."""
+    document = read_file_document(path)
+    return document.kind, document.document
 
 
 # --- validate -------------------------------------------------------------------------------------
@@ -136,23 +145,15 @@ def add_validate_command(subparsers: Any) -> None:
     parser.set_defaults(run=run_validate)
 
 
-def check_document(kind: str, document: dict[str, Any]) -> tuple[int, list[Problem]]:
-    """(number of blocks checked, problems) of a loaded flow or action."""
-    if kind == "action":
-        block, _ = read_action(document)
-        return 1, [Problem(p.severity, p.part, p.message, block.action_id) for p in validate_action(document)]
-    return len(find_get_profile_actions(document)), validate_flow(document)
-
-
 def run_validate(args: argparse.Namespace) -> int:
-    kind, document = load_input(args.file)
+    document = read_file_document(args.file)
     try:
-        blocks, problems = check_document(kind, document)
+        blocks, problems = document_problems(document)   # the Build page's verdict too
     except (DocumentError, ActionFormatError) as exc:
         raise UsageError(f"{args.file}: {exc}") from None
     for problem in problems:
         print(format_problem(problem))
-    if kind == "flow" and blocks == 0:
+    if document.kind == "flow" and blocks == 0:
         print(f"note: {'stdin' if args.file == '-' else args.file} has no GetCustomerProfile action; "
               "no block to check", file=sys.stderr)
     print(summary_line(blocks, problems))

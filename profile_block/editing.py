@@ -96,6 +96,9 @@ def split_reference(value: str) -> tuple[str, str] | None:
         return None
     path = value[len(references.REFERENCE_PREFIX):]
     for ns in sorted(references.NAMESPACES, key=lambda n: -len(n.name)):
+        if ns.keyed and ns.bracketed and path.startswith(ns.name + "["):
+            key = path[len(ns.name) + 1:]
+            return ns.name, key.removeprefix("'").removesuffix("]").removesuffix("'")
         if ns.keyed and path.startswith(ns.name + "."):
             return ns.name, path[len(ns.name) + 1:]
         if path == ns.name:
@@ -104,9 +107,9 @@ def split_reference(value: str) -> tuple[str, str] | None:
 
 
 def reference_value(namespace: str, key: str = "") -> str:
-    """The value the pickers stand for: ("Attributes", "account") -> ``$.Attributes.account``."""
-    ns = references.NAMESPACES_BY_NAME[namespace]
-    return references.REFERENCE_PREFIX + (f"{ns.name}.{key}" if ns.keyed else ns.name)
+    """The value the pickers stand for: ("Attributes", "account") -> ``$.Attributes.account``,
+    ("SegmentAttributes", "connect:Subtype") -> ``$.SegmentAttributes['connect:Subtype']``."""
+    return references.REFERENCE_PREFIX + references.NAMESPACES_BY_NAME[namespace].path(key)
 
 
 def summary(block: GetProfileBlock) -> str:

@@ -147,9 +147,14 @@ def test_import_edit_download_changes_only_the_edited_block(page: Page, app_url:
     name, text = download(page, "Download flow JSON")
     assert name == "inbound-edited.json"
     flow = json.loads(text)
-    # Everything but the edited block is as uploaded: Version, StartAction, Metadata, other actions.
-    assert {k: v for k, v in flow.items() if k != "Actions"} == \
-        {k: v for k, v in original.items() if k != "Actions"}
+    # Everything but the edited block and its metadata entry is as uploaded.
+    assert {k: v for k, v in flow.items() if k not in ("Actions", "Metadata")} == \
+        {k: v for k, v in original.items() if k not in ("Actions", "Metadata")}
+    meta, was_meta = flow["Metadata"]["ActionMetadata"], original["Metadata"]["ActionMetadata"]
+    others = [k for k in was_meta if k != "gp-phone"]
+    assert {k: meta[k] for k in others} == {k: was_meta[k] for k in others} and len(meta) == len(was_meta)
+    # The value is static now: the designer's dynamic flag went with it, nothing else changed.
+    assert meta["gp-phone"] == {**was_meta["gp-phone"], "useDynamic": {}}
     assert [a["Identifier"] for a in flow["Actions"]] == [a["Identifier"] for a in original["Actions"]]
     for got, was in zip(flow["Actions"], original["Actions"], strict=True):
         if was["Identifier"] != "gp-phone":
@@ -175,3 +180,46 @@ def test_a_bad_upload_says_why_and_keeps_the_block(page: Page, app_url: str, tmp
     expect(page.get_by_text("Could not import broken.json")).to_be_visible()
     expect(page.get_by_text("Your block is unchanged")).to_be_visible()
     assert preview(page) == before
+
+
+REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
+
+
+def test_a_minified_console_export_comes_back_changed_only_in_the_edited_block(page: Page, app_url: str):
+    """Real flow 05 (minified, 48 actions, no final newline): upload, tick a field, download. The
+    file differs from the upload only inside the block's action and its ActionMetadata entry."""
+    from tests.unit.test_splice import around
+
+    path = REAL_FLOWS / "05-sbs-financial-contactflow.json"
+    original = path.read_bytes()
+    open_build(page, app_url)
+    page.get_by_text("Import a flow or a block").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    edit = page.get_by_role("button", name="Edit this block")
+    expect(edit).to_have_count(1)
+    edit.click()
+    expect(page.get_by_text("Editing block")).to_be_visible()
+    wait_until_idle(page)
+    before = wait_for_preview(page, lambda a: a["Identifier"] == "bcd2dc6c-a1e2-43c2-9b50-3522388eaddf")
+    assert "\n" not in preview_text(page).strip()     # the action as the minified file writes it
+
+    section(page, "Response fields")
+    tick(page, "BirthDate")
+    after = wait_for_preview(page, lambda a: fields_of(a)[-1:] == ["BirthDate"])
+    assert fields_of(after) == fields_of(before) + ["BirthDate"]
+
+    button = page.get_by_role("button", name="Download flow JSON")
+    expect(button).to_be_enabled()
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.suggested_filename == "05-sbs-financial-contactflow-edited.json"
+    downloaded = Path(info.value.path()).read_bytes()
+    assert downloaded != original and b"\n" not in downloaded
+    position = [a["Type"] for a in json.loads(original)["Actions"]].index("GetCustomerProfile")
+    assert around(downloaded.decode(), position) == around(original.decode(), position)
+    block = json.loads(downloaded)["Actions"][position]
+    assert block == after and block["Parameters"]["ProfileRequestData"] == {
+        "IdentifierName": "_phone", "IdentifierValue": "$.Attributes.customerPhoneNumber"}
+    entry = json.loads(downloaded)["Metadata"]["ActionMetadata"][block["Identifier"]]
+    assert entry["useDynamic"] == {"IdentifierName": True, "IdentifierValue": True}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from profile_block.block import (
 )
 from tests.unit.helpers import about, errors, valid_block
 from tests.unit.strategies import valid_blocks
+
+REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
 
 
 def action(request: Any, fields: Any = ("FirstName",), transitions: Any = None,
@@ -43,8 +46,6 @@ def test_to_action_single_form_exact_json() -> None:
                   "NoMatchingError": "err"},
     )
     expected = """{
-  "Identifier": "5f0d1c1e-9a53-4c47-9a37-0c3a1c6f2b10",
-  "Type": "GetCustomerProfile",
   "Parameters": {
     "ProfileRequestData": {
       "IdentifierName": "_phone",
@@ -57,20 +58,22 @@ def test_to_action_single_form_exact_json() -> None:
       "Attributes.tier"
     ]
   },
+  "Identifier": "5f0d1c1e-9a53-4c47-9a37-0c3a1c6f2b10",
+  "Type": "GetCustomerProfile",
   "Transitions": {
     "NextAction": "ok",
     "Errors": [
       {
-        "ErrorType": "MultipleFoundError",
-        "NextAction": "many"
+        "NextAction": "err",
+        "ErrorType": "NoMatchingError"
       },
       {
-        "ErrorType": "NoneFoundError",
-        "NextAction": "none"
+        "NextAction": "many",
+        "ErrorType": "MultipleFoundError"
       },
       {
-        "ErrorType": "NoMatchingError",
-        "NextAction": "err"
+        "NextAction": "none",
+        "ErrorType": "NoneFoundError"
       }
     ]
   }
@@ -95,9 +98,31 @@ def test_to_action_keeps_field_order_and_unconnected_branches_are_empty() -> Non
     assert act["Parameters"]["ProfileResponseData"] == ["City", "FirstName", "Attributes.z", "Attributes.a"]
     assert act["Transitions"]["NextAction"] == ""
     assert [e["ErrorType"] for e in act["Transitions"]["Errors"]] == [
-        "MultipleFoundError", "NoneFoundError", "NoMatchingError"]
+        "NoMatchingError", "MultipleFoundError", "NoneFoundError"]
     assert all(e["NextAction"] == "" for e in act["Transitions"]["Errors"])
-    assert list(act) == ["Identifier", "Type", "Parameters", "Transitions"]
+    assert list(act) == ["Parameters", "Identifier", "Type", "Transitions"]
+
+
+def layout(value: Any) -> Any:
+    """The shape of a JSON value: object keys in order, array items, error types; no other values."""
+    if isinstance(value, dict):
+        return [(k, layout(v) if k != "ErrorType" else v) for k, v in value.items()]
+    if isinstance(value, list):
+        return [layout(v) for v in value]
+    return type(value).__name__
+
+
+@pytest.mark.parametrize("name", ["01-sbs-agentworkspace-guide.json", "05-sbs-financial-contactflow.json",
+                                  "09-starterkit-jp-main-inbound.json",
+                                  "10-starterkit-jp-self-service-agent.json"])
+def test_a_new_block_is_laid_out_like_a_console_export(name: str) -> None:
+    flow = json.loads((REAL_FLOWS / name).read_text("utf-8"))
+    (exported,) = [a for a in flow["Actions"] if a["Type"] == "GetCustomerProfile"]
+    new = valid_block(branches={b: "x" for b in ("Success", "MultipleFoundError", "NoneFoundError",
+                                                 "NoMatchingError")}).to_action()
+    assert list(new) == list(exported)
+    assert layout(new["Transitions"]) == layout(exported["Transitions"])
+    assert list(new["Parameters"]) == list(exported["Parameters"])
 
 
 def test_to_action_of_a_block_without_identifiers_does_not_fail() -> None:
@@ -159,7 +184,7 @@ def test_legacy_request_is_converted_with_a_warning(legacy: str, key: str) -> No
     assert block.identifiers == [Identifier(key, "$.CustomerEndpoint.Address")]
     (note,) = notes
     assert note.part == "request" and not note.is_error
-    assert "legacy" in note.message and "converted" in note.message and "current form" in note.message
+    assert "legacy" in note.message and "stays as it is" in note.message and "current form" in note.message
     assert block.to_action()["Parameters"]["ProfileRequestData"] == {
         "IdentifierName": key, "IdentifierValue": "$.CustomerEndpoint.Address"}
 
@@ -241,7 +266,7 @@ def test_numeric_value_is_read_as_text_with_a_warning() -> None:
     (lambda a: a.__setitem__("Transitions", [1]), "branches"),
     (lambda a: a["Transitions"].__setitem__("Errors", "x"), "branches"),
     (lambda a: a["Transitions"].__setitem__("NextAction", {}), "branch:Success"),
-    (lambda a: a["Transitions"]["Errors"][0].__setitem__("NextAction", 1.5), "branch:MultipleFoundError"),
+    (lambda a: a["Transitions"]["Errors"][1].__setitem__("NextAction", 1.5), "branch:MultipleFoundError"),
     (lambda a: a.__setitem__("Identifier", None), "identifier"),
 ])
 def test_wrong_types_become_notes_on_the_right_part(mutate: Any, part: str) -> None:

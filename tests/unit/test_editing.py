@@ -69,11 +69,16 @@ def test_split_reference_is_lenient_for_the_pickers():
     assert editing.split_reference("$.Lex.Slots.city") == ("Lex.Slots", "city")
     assert editing.split_reference("$.CustomerEndpoint.Address") == ("CustomerEndpoint.Address", "")
     assert editing.split_reference("$.Nowhere.x") is None
+    assert editing.split_reference("$.SegmentAttributes['connect:Subtype']") == (
+        "SegmentAttributes", "connect:Subtype")
+    assert editing.split_reference("$.Queue.Name") == ("Queue.Name", "")
+    assert editing.split_reference("$.StoredCustomerInput") == ("StoredCustomerInput", "")
     assert editing.split_reference("+15555550100") is None
 
 
 def test_reference_value_is_the_inverse_of_split():
-    for value in ("$.Attributes.account", "$.ContactId", "$.Lex.Slots.city", "$.Customer.FirstName"):
+    for value in ("$.Attributes.account", "$.ContactId", "$.Lex.Slots.city", "$.Customer.FirstName",
+                  "$.SegmentAttributes['connect:Subtype']", "$.Queue.Name"):
         assert editing.reference_value(*editing.split_reference(value)) == value
 
 

@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from profile_block.block import ActionFormatError, GetProfileBlock, read_action, validate_action
 from profile_block.flow import (
     DocumentError,
+    document_problems,
     dump_document,
-    find_get_profile_actions,
     load_document,
-    replace_block,
+    read_document,
     validate_flow,
     wrap_in_flow,
 )
+from profile_block.splice import blocks_of, export
 from tests.unit.helpers import valid_block
 from tests.unit.strategies import json_scalars, json_values
 
@@ -66,31 +67,29 @@ def mutated(draw: st.DrawFn, original: Any) -> Any:
     return doc
 
 
-def exercise(document: Any) -> None:
-    """Everything the page and the CLI do with an imported document."""
+def exercise(document: Any, indent: int | None = None) -> None:
+    """Everything the page and the CLI do with an imported document: read it, check it, export
+    each block unchanged (the same text) and changed (text that reads back)."""
     try:
-        text = json.dumps(document)
+        text = json.dumps(document, indent=indent)
     except (TypeError, ValueError):
         return
     try:
-        kind, obj = load_document(text)
+        doc = read_document(text)
     except DocumentError as exc:
         assert str(exc)
         return
-    if kind == "action":
-        block, notes = read_action(obj)
-        problems = validate_action(obj)
-        assert all(p.message for p in problems + notes)
-        _use(block)
-        return
-    problems = validate_flow(obj)
+    _, problems = document_problems(doc)
     assert all(p.message and p.part for p in problems)
-    for action in find_get_profile_actions(obj):
-        block, _ = read_action(action)
+    if doc.kind == "action":
+        assert all(p.message for p in read_action(doc.document)[1] + validate_action(doc.document))
+    for opened in blocks_of(doc):
+        block, _ = read_action(opened.action)
         _use(block)
-        replaced = replace_block(obj, _id_of(action), block)
-        validate_flow(replaced)
-        dump_document(replaced)
+        assert export(opened, block).text == text
+        block.fields.append("Attributes.fuzzed")
+        changed = read_document(export(opened, block).text)
+        document_problems(changed)
 
 
 def _id_of(action: dict[str, Any]) -> str:
@@ -142,13 +141,36 @@ def test_mutated_action_never_raises_anything_else(document: Any) -> None:
 
 
 @FUZZ
-@given(mutated(FIXTURE))
-def test_mutated_flow_never_raises_anything_else(document: Any) -> None:
+@given(mutated(FIXTURE), st.sampled_from([None, 2, 4]))
+def test_mutated_flow_never_raises_anything_else(document: Any, indent: int | None) -> None:
     try:
-        exercise(document)
+        exercise(document, indent)
         validate_flow(document)
     except EXPECTED:
         pass
+
+
+REAL_FLOW = (Path(__file__).parents[1] / "fixtures" / "real-flows" / "01-sbs-agentworkspace-guide.json"
+             ).read_text("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(REAL_FLOW)), st.integers(0, 3), st.text(max_size=3)),
+                min_size=1, max_size=4))
+def test_damaged_real_flow_text_never_raises_anything_else(damage: list[tuple[int, int, str]]) -> None:
+    """A real export with a few characters cut or inserted: a clear DocumentError, or a document
+    whose blocks export."""
+    text = REAL_FLOW
+    for at, cut, insert in damage:
+        text = text[:at] + insert + text[at + cut:]
+    try:
+        doc = read_document(text)
+    except DocumentError as exc:
+        assert str(exc)
+        return
+    document_problems(doc)
+    for opened in blocks_of(doc):
+        assert export(opened, read_action(opened.action)[0]).text == text
 
 
 @settings(max_examples=300, deadline=None)
