@@ -55,15 +55,16 @@ def _reject_constant(name: str) -> Any:
 
 def _nesting_depth(obj: Any) -> int:
     """How deeply lists/objects nest (iterative: deep input must not exhaust the stack)."""
-    deepest, stack = 0, [(obj, 1)]
+    if not isinstance(obj, dict | list):
+        return 0
+    deepest, stack = 1, [(obj, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            if depth > MAX_NESTING:
-                return depth
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            return depth
+        children = node.values() if isinstance(node, dict) else node
+        stack += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
     return deepest
 
 

@@ -65,18 +65,22 @@ def decode_at(text: str, pos: int) -> tuple[Any, int]:
 
 
 def root_span(text: str) -> tuple[int, int]:
-    """Where the document's one value starts and ends (leading/trailing whitespace and a BOM excluded)."""
+    """Where the document's one value starts and ends (leading/trailing whitespace and a BOM excluded).
+
+    ``text`` holds exactly one JSON value (json.loads accepted it), so it ends where the text does.
+    """
     start = skip_ws(text, 1 if text.startswith("\ufeff") else 0)
-    return start, decode_at(text, start)[1]
+    return start, len(text.rstrip(" \t\n\r"))
 
 
-def members(text: str, start: int) -> list[Member]:
-    """The members of the object whose ``{`` is at ``start``, in document order (repeats included)."""
+def members(text: str, start: int, limit: int | None = None) -> list[Member]:
+    """The members of the object whose ``{`` is at ``start``, in document order (repeats included);
+    only the first ``limit`` when given."""
     found: list[Member] = []
     pos = skip_ws(text, start + 1)
     if text[pos] == "}":
         return found
-    while True:
+    while limit is None or len(found) < limit:
         key, key_end = scanstring(text, pos + 1)
         colon = skip_ws(text, key_end)
         value_start = skip_ws(text, colon + 1)
@@ -86,6 +90,7 @@ def members(text: str, start: int) -> list[Member]:
         if text[pos] == "}":
             return found
         pos = skip_ws(text, pos + 1)   # past the comma
+    return found
 
 
 def items(text: str, start: int) -> list[Item]:
@@ -107,7 +112,12 @@ def member(text: str, start: int, key: str) -> Member | None:
     """The member ``key`` of the object at ``start`` (the last one if it repeats, as json.loads reads)."""
     if not text.startswith("{", start):
         return None
-    return next((m for m in reversed(members(text, start)) if m.key == key), None)
+    return last(members(text, start), key)
+
+
+def last(found: list[Member], key: str) -> Member | None:
+    """The last member named ``key`` (the one json.loads reads), or None."""
+    return next((m for m in reversed(found) if m.key == key), None)
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:
@@ -236,13 +246,13 @@ def detect_style(text: str) -> Style:
         indent = min(nonempty, key=len) if nonempty else ""
     key_separator, item_separator = ": ", ", "
     if body.startswith("{"):
-        found = members(text, start)
+        found = members(text, start, limit=2)
         if found:
             key_separator = text[found[0].key_end:found[0].value_start].strip("\r\n")
         if indent is None:
             item_separator = _between(text, found) or ","
     elif body.startswith("[") and indent is None:
-        item_separator = _between(text, items(text, start)) or ","
+        item_separator = _between(text, items(text, start)[:2]) or ","
     ensure_ascii = body.isascii() and bool(_NON_ASCII_ESCAPE.search(body))
     return Style(indent, newline, key_separator, item_separator, ensure_ascii)
 

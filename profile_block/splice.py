@@ -14,6 +14,7 @@ and any CLI output of an edited flow.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,25 +34,11 @@ class TextIndex:
     actions: list[Item]                  # Actions' items (a flow) or the document itself (an action)
     start_action: Member | None          # the StartAction member
     metadata: list[Member]               # the members of Metadata.ActionMetadata
-    annotation_ids: list[Member]         # the actionId members of Metadata.Annotations' items
-    next_actions: list[list[Member]]     # per action: every NextAction member inside its Transitions
+    metadata_members: list[Member]       # the members of Metadata
 
 
-def _next_actions(text: str, transitions: Member | None) -> list[Member]:
-    """Every NextAction member inside a Transitions value (Errors, Conditions ... at any depth)."""
-    found: list[Member] = []
-    stack = [transitions.value_start] if transitions else []
-    while stack:
-        pos = stack.pop()
-        if text[pos] == "{":
-            for m in jsontext.members(text, pos):
-                if m.key == "NextAction" and isinstance(m.value, str):
-                    found.append(m)
-                elif text[m.value_start] in "{[":
-                    stack.append(m.value_start)
-        elif text[pos] == "[":
-            stack.extend(it.start for it in jsontext.items(text, pos) if text[it.start] in "{[")
-    return found
+def _object_members(text: str, found: Member | None) -> list[Member]:
+    return jsontext.members(text, found.value_start) if found and text[found.value_start] == "{" else []
 
 
 def text_index(doc: ImportedDocument) -> TextIndex:
@@ -62,23 +49,42 @@ def text_index(doc: ImportedDocument) -> TextIndex:
     start, end = jsontext.root_span(text)
     style = jsontext.detect_style(text)
     if doc.kind == "action":
-        actions = [Item(start, end, doc.document)]
-        start_action, metadata, annotation_ids = None, [], []
-    else:
-        actions_member = jsontext.member(text, start, "Actions")
-        actions = jsontext.items(text, actions_member.value_start) if actions_member else []
-        start_action = jsontext.member(text, start, "StartAction")
-        meta = jsontext.member(text, start, "Metadata")
-        entries = jsontext.member(text, meta.value_start, "ActionMetadata") if meta else None
-        is_object = entries is not None and text[entries.value_start] == "{"
-        metadata = jsontext.members(text, entries.value_start) if entries and is_object else []
-        notes = jsontext.member(text, meta.value_start, "Annotations") if meta else None
-        annotation_ids = [m for it in (jsontext.items(text, notes.value_start)
-                                       if notes and text[notes.value_start] == "[" else [])
-                          if (m := jsontext.member(text, it.start, "actionId")) is not None]
-    next_actions = [_next_actions(text, jsontext.member(text, a.start, "Transitions")) for a in actions]
-    doc.index = TextIndex(style, actions, start_action, metadata, annotation_ids, next_actions)
+        doc.index = TextIndex(style, [Item(start, end, doc.document)], None, [], [])
+        return doc.index
+    root = jsontext.members(text, start)
+    actions_member = jsontext.last(root, "Actions")
+    actions = jsontext.items(text, actions_member.value_start) if actions_member else []
+    meta = _object_members(text, jsontext.last(root, "Metadata"))
+    doc.index = TextIndex(style, actions, jsontext.last(root, "StartAction"),
+                          _object_members(text, jsontext.last(meta, "ActionMetadata")), meta)
     return doc.index
+
+
+def _references(doc: ImportedDocument, index: TextIndex, name: str, edited: int) -> list[Member]:
+    """The string values naming action ``name`` outside action ``edited``: StartAction, every
+    NextAction inside other actions' Transitions (Errors, Conditions ... at any depth), and console
+    Annotations' actionId. (Worked out only for a rename.)"""
+    text = doc.text
+    found = [m for m in (index.start_action,) if m is not None and m.value == name]
+    stack = [t.value_start for i, a in enumerate(index.actions) if i != edited
+             and isinstance(a.value, dict) and isinstance(a.value.get("Transitions"), dict | list)
+             and name in json.dumps(a.value["Transitions"])
+             and (t := jsontext.member(text, a.start, "Transitions")) is not None]
+    while stack:
+        pos = stack.pop()
+        if text[pos] == "{":
+            for m in jsontext.members(text, pos):
+                if m.key == "NextAction" and m.value == name:
+                    found.append(m)
+                elif text[m.value_start] in "{[":
+                    stack.append(m.value_start)
+        elif text[pos] == "[":
+            stack.extend(it.start for it in jsontext.items(text, pos) if text[it.start] in "{[")
+    notes = jsontext.last(index.metadata_members, "Annotations")
+    if notes is not None and text[notes.value_start] == "[":
+        found += [m for it in jsontext.items(text, notes.value_start)
+                  if (m := jsontext.member(text, it.start, "actionId")) is not None and m.value == name]
+    return found
 
 
 def _is_get_profile(value: Any) -> bool:
@@ -177,11 +183,8 @@ def export(opened: Opened, block: GetProfileBlock, *, rewrite: bool = False) -> 
                                       merged_metadata(entry.value, block, original_block), style)
     if renamed:
         token = jsontext.string_token(new_id, style)
-        named = [m for m in (index.start_action,) if m is not None and m.value == original_id]
-        named += [m for i, found in enumerate(index.next_actions) if i != position for m in found
-                  if m.value == original_id]
-        named += [m for m in index.annotation_ids if m.value == original_id]
-        edits += [Edit(m.value_start, m.value_end, token) for m in named]
+        edits += [Edit(m.value_start, m.value_end, token)
+                  for m in _references(doc, index, original_id, position)]
         edits += [Edit(m.key_start, m.key_end, token) for m in entries]
     new_text = jsontext.apply_edits(text, edits)
     return Export(new_text, _shifted(item.start, edits), _shifted(item.end, edits), new_text != text)
