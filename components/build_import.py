@@ -61,9 +61,8 @@ def _read(data: str | bytes, source_name: str) -> None:
         document = flow.read_document(data)
         if document.kind == "action":
             (opened,) = splice.blocks_of(document)
-            block, notes = read_action(opened.action)
-            context = state.EditingContext(opened, source_name, 1, _next_import_id())
-            state.load_block(block, context, notes)
+            block = read_action(opened.action)[0]
+            state.load_block(block, state.EditingContext(opened, source_name, 1, _next_import_id()))
             shown = block.action_id or "(no Identifier)"
             st.session_state[FLASH] = f"Loaded block {shown} from {source_name}."
             st.session_state[EXPANDER] = False   # done importing: show the builder
@@ -126,10 +125,9 @@ def _on_edit(import_id: int, position: int) -> None:
     document = _document_in_hand(candidate)
     for opened in splice.blocks_of(document):
         if opened.position == position:
-            block, notes = read_action(opened.action)
             context = state.EditingContext(opened, candidate.source_name,
                                            len(document.document.get("Actions", [])), import_id)
-            state.load_block(block, context, notes)
+            state.load_block(read_action(opened.action)[0], context)
             st.session_state[FLASH] = None
             st.session_state[EXPANDER] = False   # done importing: show the builder
             return
@@ -138,12 +136,6 @@ def _on_edit(import_id: int, position: int) -> None:
 def _on_fresh() -> None:
     state.reset_block()
     st.session_state[FLASH] = None
-
-
-def _on_rewrite(value: bool) -> None:
-    context = state.editing()
-    if context is not None:
-        context.rewrite = value
 
 
 # ---- rendering ----------------------------------------------------------------------------
@@ -199,7 +191,7 @@ def _render_listing(candidate: Candidate) -> None:
 
 
 def render_banner(block: GetProfileBlock) -> None:
-    """Where the block came from, what the downloads contain, and reading notes."""
+    """Where the block came from and what the downloads contain."""
     flash = st.session_state.pop(FLASH, None)   # said once
     context = state.editing()
     if context is not None:
@@ -215,32 +207,5 @@ def render_banner(block: GetProfileBlock) -> None:
                     "“Download block JSON” gives that file back byte for byte until you change the block.")
             st.button("Start a fresh standalone block", key="build-fresh", on_click=_on_fresh,
                       icon=":material/note_add:")
-        if flash:
-            st.success(flash, icon=":material/check_circle:")
-        _render_rewrite_offer(block, context)
-    elif flash:
+    if flash:
         st.success(flash, icon=":material/check_circle:")
-    for note in state.reading_notes():
-        st.warning(f"Reading the imported block: {note.message}", icon=":material/info:")
-
-
-def _render_rewrite_offer(block: GetProfileBlock, context: state.EditingContext) -> None:
-    """For a block written in an older or odd shape (legacy request, misplaced or misspelled parts):
-    it stays as it is while unchanged, unless the user asks for the current shape."""
-    try:
-        unchanged = block == read_action(context.opened.action)[0]
-        offer = unchanged and splice.needs_rewrite(context.opened)
-    except Exception:  # noqa: BLE001 - nothing to offer for an unreadable action
-        offer = False
-    if not offer:
-        return
-    with st.container(horizontal=True, vertical_alignment="center"):
-        if context.rewrite:
-            st.caption("This block will be written in the current shape (and its designer metadata with it).")
-            st.button("Keep it as imported", key="build-rewrite-off", on_click=_on_rewrite, args=(False,),
-                      type="tertiary", icon=":material/undo:")
-        else:
-            st.caption("This block is written in an older or unusual shape (see the notes below). It stays "
-                       "exactly as imported until you change the block.")
-            st.button("Write it in the current shape", key="build-rewrite-on", on_click=_on_rewrite,
-                      args=(True,), icon=":material/auto_fix_high:")

@@ -11,7 +11,7 @@ import streamlit as st
 from components import build_state as state
 from components.problems import count_text, show_list
 from profile_block import flow, splice
-from profile_block.block import GetProfileBlock, Problem
+from profile_block.block import GetProfileBlock, Problem, read_action
 from profile_block.splice import Opened
 
 
@@ -89,6 +89,33 @@ def change_caption(block: GetProfileBlock, editing: state.EditingContext) -> str
             "every other byte is as imported.")
 
 
+def _on_rewrite(value: bool) -> None:
+    context = state.editing()
+    if context is not None:
+        context.rewrite = value
+
+
+def render_rewrite_offer(block: GetProfileBlock, editing: state.EditingContext) -> None:
+    """For a block written in an older or odd shape (legacy request, misplaced or misspelled parts):
+    it stays as it is while unchanged, unless the user asks for the current shape."""
+    try:
+        unchanged = block == read_action(editing.opened.action)[0]
+        offer = unchanged and splice.needs_rewrite(editing.opened)
+    except Exception:  # noqa: BLE001 - nothing to offer for an unreadable action
+        offer = False
+    if not offer:
+        return
+    if editing.rewrite:
+        st.caption("This block will be written in the current shape, its designer metadata with it.")
+        st.button("Keep it as imported", key="build-rewrite-off", on_click=_on_rewrite, args=(False,),
+                  icon=":material/undo:")
+    else:
+        st.caption("This block is written in an older or unusual shape (see the problems). It stays exactly "
+                   "as imported until you change the block, or:")
+        st.button("Write it in the current shape", key="build-rewrite-on", on_click=_on_rewrite,
+                  args=(True,), icon=":material/auto_fix_high:")
+
+
 def render_header() -> None:
     st.subheader("Block JSON", anchor=False)
 
@@ -122,6 +149,8 @@ def render(block: GetProfileBlock, problems: list[Problem]) -> None:
     else:
         st.caption("Block JSON: the imported action. Flow JSON: a new flow around it. "
                    + change_caption(block, editing))
+    if editing is not None:
+        render_rewrite_offer(block, editing)
     if action_text:
         # A long action scrolls inside the preview rather than stretching the page.
         height = 640 if action_text.count("\n") > 40 else "content"

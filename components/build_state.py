@@ -14,14 +14,13 @@ from typing import Any
 
 import streamlit as st
 
-from profile_block.block import GetProfileBlock, Problem
+from profile_block.block import GetProfileBlock
 from profile_block.splice import Opened
 
 BLOCK = "block"
 GENERATION = "block_gen"
-# The imported flow a block came from, and what was noticed reading that block.
+# The imported flow or action a block came from.
 EDITING = "build_editing"
-READING_NOTES = "build_reading_notes"
 
 # The builder's tabs (labels are the tab widget's values, so they stay fixed).
 TAB = "build_tab"
@@ -78,12 +77,12 @@ def editing() -> EditingContext | None:
     return st.session_state.get(EDITING)
 
 
-def load_block(new: GetProfileBlock, context: EditingContext | None = None,
-               notes: list[Problem] | None = None) -> None:
-    """Make ``new`` the block being built; widgets re-initialise from it."""
+def load_block(new: GetProfileBlock, context: EditingContext | None = None) -> None:
+    """Make ``new`` the block being built; widgets re-initialise from it. What reading an imported
+    block noticed is part of the problems of the document it would download (flow.document_problems),
+    shown with the others while it still holds."""
     st.session_state[BLOCK] = new
     st.session_state[EDITING] = context
-    st.session_state[READING_NOTES] = list(notes or [])
     st.session_state[GENERATION] = generation() + 1
 
 
@@ -91,6 +90,3 @@ def reset_block() -> None:
     """Back to a fresh standalone block (the imported flow is forgotten)."""
     load_block(GetProfileBlock())
 
-
-def reading_notes() -> list[Problem]:
-    return st.session_state.get(READING_NOTES, [])
