@@ -72,6 +72,18 @@ def download(page: Page, label: str) -> tuple[str, str]:
     return dl.suggested_filename, Path(dl.path()).read_text(encoding="utf-8")
 
 
+def open_imported_block(page: Page, url: str, path: Path, blocks: int) -> None:
+    """Open the Build page, upload the flow at ``path`` (``blocks`` Get profile blocks), edit the first."""
+    open_build(page, url)
+    page.get_by_text("Import a flow or a block").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    edit = page.get_by_role("button", name="Edit this block")
+    expect(edit).to_have_count(blocks)
+    edit.first.click()
+    expect(page.get_by_text("Editing block")).to_be_visible()
+
+
 def test_ticking_fields_updates_the_preview_and_the_download_is_the_preview(page: Page, app_url: str):
     open_build(page, app_url)
     section(page, "Response fields")
@@ -120,14 +132,7 @@ def test_import_edit_download_changes_only_the_edited_block(page: Page, app_url:
     uploaded = tmp_path / "inbound.json"
     uploaded.write_text(json.dumps(original, indent=2), encoding="utf-8")
 
-    open_build(page, app_url)
-    page.get_by_text("Import a flow or a block").click()
-    wait_until_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(uploaded))
-    edit = page.get_by_role("button", name="Edit this block")
-    expect(edit).to_have_count(2)
-    edit.first.click()
-    expect(page.get_by_text("Editing block")).to_be_visible()
+    open_imported_block(page, app_url, uploaded, blocks=2)
     wait_until_idle(page)
     wait_for_preview(page, lambda a: a["Identifier"] == "gp-phone")
 
@@ -192,14 +197,7 @@ def test_a_minified_console_export_comes_back_changed_only_in_the_edited_block(p
 
     path = REAL_FLOWS / "05-sbs-financial-contactflow.json"
     original = path.read_bytes()
-    open_build(page, app_url)
-    page.get_by_text("Import a flow or a block").click()
-    wait_until_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    edit = page.get_by_role("button", name="Edit this block")
-    expect(edit).to_have_count(1)
-    edit.click()
-    expect(page.get_by_text("Editing block")).to_be_visible()
+    open_imported_block(page, app_url, path, blocks=1)
     wait_until_idle(page)
     before = wait_for_preview(page, lambda a: a["Identifier"] == "bcd2dc6c-a1e2-43c2-9b50-3522388eaddf")
     assert "\n" not in preview_text(page).strip()     # the action as the minified file writes it
