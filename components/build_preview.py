@@ -83,7 +83,7 @@ def change_caption(block: GetProfileBlock, editing: state.EditingContext) -> str
     name = editing.source_name
     if not exported.changed:
         return f"Unchanged so far: the download is {name} byte for byte."
-    ranges = splice.changed_lines(editing.opened.doc.text, exported.text)
+    ranges = splice.changed_lines(exported)
     where = "its only line" if exported.text.count("\n") <= 1 else splice.lines_text(ranges)
     return (f"Changed in {name}: this block's action and its metadata entry only ({where} of the file); "
             "every other byte is as imported.")

@@ -130,6 +130,8 @@ class Export:
     action_start: int
     action_end: int
     changed: bool          # False: the text is the original, byte for byte
+    original: str = ""
+    edits: tuple[Edit, ...] = ()   # the edits made to ``original``, in order
 
     @property
     def data(self) -> bytes:
@@ -187,7 +189,8 @@ def export(opened: Opened, block: GetProfileBlock, *, rewrite: bool = False) -> 
                   for m in _references(doc, index, original_id, position)]
         edits += [Edit(m.key_start, m.key_end, token) for m in entries]
     new_text = jsontext.apply_edits(text, edits)
-    return Export(new_text, _shifted(item.start, edits), _shifted(item.end, edits), new_text != text)
+    return Export(new_text, _shifted(item.start, edits), _shifted(item.end, edits), new_text != text,
+                  text, tuple(sorted(edits)))
 
 
 def flow_file(block: GetProfileBlock, opened: Opened | None = None, *, rewrite: bool = False) -> str:
@@ -218,10 +221,37 @@ def reopened(opened: Opened, block: GetProfileBlock, *, rewrite: bool = False) -
     return Opened(read_document(exported.text), opened.position, block.action_id)
 
 
-def changed_lines(original: str, new: str) -> list[tuple[int, int]]:
-    """The line ranges (1-based, inclusive, in ``new``) where ``new`` differs from ``original``."""
-    matcher = difflib.SequenceMatcher(None, original.splitlines(), new.splitlines(), autojunk=False)
-    return [(j1 + 1, max(j2, j1 + 1)) for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+def changed_lines(exported: Export) -> list[tuple[int, int]]:
+    """The line ranges (1-based, inclusive, in the exported text) that differ from the original.
+
+    Compares line by line only around each edit, so a one-field change in a 7,000-line flow costs
+    what the edit does, not a diff of the whole file.
+    """
+    old, new = exported.original, exported.text
+    ranges: list[tuple[int, int]] = []
+    shift = 0
+    for edit in exported.edits:
+        new_start, new_end = edit.start + shift, edit.start + shift + len(edit.new)
+        shift += len(edit.new) - (edit.end - edit.start)
+        old_from, new_from = old.rfind("\n", 0, edit.start) + 1, new.rfind("\n", 0, new_start) + 1
+        old_to, new_to = _line_end(old, edit.end), _line_end(new, new_end)
+        first_line = new.count("\n", 0, new_from) + 1
+        matcher = difflib.SequenceMatcher(None, old[old_from:old_to].split("\n"),
+                                          new[new_from:new_to].split("\n"), autojunk=False)
+        ranges += [(first_line + j1, first_line + max(j2, j1 + 1) - 1)
+                   for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def lines_text(ranges: list[tuple[int, int]]) -> str:

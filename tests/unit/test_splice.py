@@ -4,6 +4,7 @@ brought up to date only once edited; renames touch only the tokens that name the
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -142,8 +143,24 @@ def test_a_console_export_edit_changes_only_the_lines_that_say_something_new() -
     opened = only_block(doc)
     block = read_action(opened.action)[0]
     block.fields.append("City")
-    new = export(opened, block).text
-    assert lines_text(changed_lines(doc.text, new)) == "lines 71, 77–78, 345–346 and 352–353"
+    exported = export(opened, block)
+    assert lines_text(changed_lines(exported)) == "lines 71, 77–78, 345–346 and 352–353"
+
+
+def whole_file_diff(old: str, new: str) -> list[tuple[int, int]]:
+    matcher = difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"), autojunk=False)
+    return [(j1 + 1, max(j2, j1 + 1)) for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+@pytest.mark.parametrize("path", WITH_BLOCKS, ids=[p.name for p in WITH_BLOCKS])
+def test_the_changed_lines_are_those_a_whole_file_diff_finds(path: Path) -> None:
+    doc = read_document(path.read_bytes())
+    opened = only_block(doc)
+    for change in (edits, lambda b: setattr(b, "action_id", "renamed")):
+        block = read_action(opened.action)[0]
+        change(block)
+        exported = export(opened, block)
+        assert changed_lines(exported) == whole_file_diff(doc.text, exported.text)
 
 
 # --- style variants made from real files ------------------------------------------------------------
