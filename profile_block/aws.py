@@ -53,6 +53,9 @@ READ_TIMEOUT_S = 10
 # Calls in all, the first one included (botocore's total_max_attempts; its max_attempts would
 # count only the retries, so max_attempts=3 makes 4 calls).
 MAX_ATTEMPTS = 3
+# botocore's default HTTP connection pool: enough for one lookup at a time. A batch run sizes
+# the pool to its workers, so concurrent lookups never open and drop extra connections.
+DEFAULT_POOL_CONNECTIONS = 10
 
 # Error codes grouped by what the user must do about them.
 _EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
@@ -61,6 +64,15 @@ _DENIED_CODES = frozenset({
     "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationTokenException",
 })
 _NETWORK_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError)
+# Failures that say the connection itself cannot be used (unreachable endpoint, credentials,
+# access, unknown domain), whatever the request: the same for every contact of a batch run.
+_SETUP_ERRORS = frozenset({
+    *(cls.__name__ for cls in (
+        EndpointConnectionError, ConnectTimeoutError, NoCredentialsError, PartialCredentialsError,
+        CredentialRetrievalError, ProfileNotFound, NoRegionError, UnauthorizedSSOTokenError,
+        SSOTokenLoadError, TokenRetrievalError, SSOError)),
+    *_EXPIRED_CODES, *_DENIED_CODES, "ResourceNotFoundException",
+})
 
 
 @dataclass(frozen=True)
@@ -86,33 +98,38 @@ class Connection:
         return f"{where}, {region}" + (f", endpoint {self.endpoint_url}" if self.endpoint_url else "")
 
 
-def client_config() -> Config:
-    """Retries in standard mode (throttling and 5xx retried with backoff), bounded timeouts."""
+def client_config(max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Config:
+    """Retries in standard mode (throttling and 5xx retried with backoff), bounded timeouts, and
+    an HTTP connection pool of ``max_pool_connections`` (one per concurrent request)."""
     from botocore.config import Config
 
     return Config(
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
+        max_pool_connections=max_pool_connections,
     )
 
 
-_clients: dict[Connection, Any] = {}
+_clients: dict[tuple[Connection, int], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def get_client(connection: Connection) -> Any:
+def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Any:
     """The Customer Profiles client of ``connection``, created once and then reused.
 
+    ``max_pool_connections``: how many requests the client may have open at once (a batch run
+    passes its number of workers); each pool size is its own cached client.
     Clients are thread-safe, sessions are not: each client gets its own session, created under
     a lock. Raises botocore errors (ProfileNotFound, NoRegionError ...) that
     ``describe_connection_error`` turns into words.
     """
+    key = (connection, max_pool_connections)
     with _clients_lock:
-        client = _clients.get(connection)
+        client = _clients.get(key)
         if client is None:
-            client = _new_client(connection)
-            _clients[connection] = client
+            client = _new_client(connection, max_pool_connections)
+            _clients[key] = client
         return client
 
 
@@ -122,19 +139,20 @@ def forget_clients() -> None:
         _clients.clear()
 
 
-def _new_client(connection: Connection) -> Any:
+def _new_client(connection: Connection, max_pool_connections: int) -> Any:
     import boto3
 
+    config = client_config(max_pool_connections)
     if connection.local_service:
         session = boto3.session.Session(region_name=connection.region or DEFAULT_ENDPOINT_REGION)
         return session.client(
-            SERVICE_NAME, endpoint_url=connection.endpoint_url, config=client_config(),
+            SERVICE_NAME, endpoint_url=connection.endpoint_url, config=config,
             aws_access_key_id=LOCAL_SERVICE_ACCESS_KEY, aws_secret_access_key=LOCAL_SERVICE_ACCESS_KEY,
         )
     session = boto3.session.Session(profile_name=connection.profile, region_name=connection.region)
     region = session.region_name or (DEFAULT_ENDPOINT_REGION if connection.endpoint_url else None)
     return session.client(SERVICE_NAME, region_name=region, endpoint_url=connection.endpoint_url,
-                          config=client_config())
+                          config=config)
 
 
 def available_profiles() -> list[str]:
@@ -233,6 +251,12 @@ def attempts_made(exc: BaseException) -> str:
     if isinstance(retries, int):
         return f"after {retries + 1} attempt{'' if retries == 0 else 's'}"
     return f"after up to {MAX_ATTEMPTS} attempts"
+
+
+def is_setup_error(error_class_name: str) -> bool:
+    """True when an error (named as ``error_class`` names it) means the connection or the domain
+    cannot be used at all, rather than that one request failed (throttling, a bad value ...)."""
+    return error_class_name in _SETUP_ERRORS
 
 
 def describe_connection_error(exc: BaseException) -> str:

@@ -84,6 +84,32 @@ def test_one_client_per_connection():
     aws.forget_clients()
 
 
+def test_a_pool_size_gets_its_own_client_with_that_many_connections():
+    aws.forget_clients()
+    local = aws.Connection(endpoint_url="http://127.0.0.1:1", local_service=True)
+    default = aws.get_client(local)
+    pooled = aws.get_client(local, max_pool_connections=32)
+    assert pooled is not default and aws.get_client(local, 32) is pooled
+    assert default.meta.config.max_pool_connections == aws.DEFAULT_POOL_CONNECTIONS
+    assert pooled.meta.config.max_pool_connections == 32
+    aws.forget_clients()
+
+
+@pytest.mark.parametrize("exc, setup", [
+    (EndpointConnectionError(endpoint_url="http://x"), True),
+    (NoCredentialsError(), True),
+    (client_error("ResourceNotFoundException"), True),
+    (client_error("AccessDeniedException"), True),
+    (client_error("ExpiredTokenException"), True),
+    (client_error("ThrottlingException"), False),
+    (client_error("InternalServerException"), False),
+    (client_error("BadRequestException"), False),
+    (ReadTimeoutError(endpoint_url="http://x"), False),
+])
+def test_setup_errors_are_those_no_retry_or_other_request_can_mend(exc, setup):
+    assert aws.is_setup_error(aws.error_class(exc)) is setup
+
+
 def test_labels_never_mention_keys():
     assert aws.Connection(profile="dev", region="eu-west-1").label == "profile dev, eu-west-1"
     assert "sandbox" not in aws.Connection(endpoint_url="http://h", local_service=True).label
