@@ -6,7 +6,15 @@ fault settings changed by one module never leak into another.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +25,7 @@ from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profiles_sandbox.server import start_in_thread
 
 PHONE_REF = "$.CustomerEndpoint.Address"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +48,63 @@ def make_block(*identifiers: tuple[str, str], operator: str = "OR", fields: list
                             operator=operator, fields=list(fields or []))
     block.branches = {b: f"target-{b}" for b in BRANCHES}
     return block
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only
+
+
+def set_faults(sandbox: Any, **settings: Any) -> dict[str, Any]:
+    """POST the local service's fault route; returns the settings now in force."""
+    request = urllib.request.Request(f"{sandbox.endpoint_url}/_sandbox/faults", method="POST",
+                                     data=json.dumps(settings).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with _NO_PROXY.open(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def faults(sandbox: Any) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Set faults for one test; always switched off afterwards."""
+    yield lambda **settings: set_faults(sandbox, **settings)
+    set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0, throttle_next=0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def service_process(db: Path, *options: str) -> Iterator[str]:
+    """``python -m profiles_sandbox`` on a free loopback port (demo data), as a user starts it;
+    yields its URL once it answers. ``options`` are extra flags, e.g. ``--throttle-rate 0.3``."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
+                             "--quiet", *options], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                _NO_PROXY.open(url + "/_sandbox/health", timeout=2).close()
+                break
+            except OSError:
+                assert proc.poll() is None, "the local service exited"
+                assert time.monotonic() < deadline, "the local service did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def clean_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """No AWS credentials anywhere: the CLI must sign with the local service's default key."""
+    home = tmp_path_factory.mktemp("no-aws")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=str(home / "config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
+               AWS_EC2_METADATA_DISABLED="true")
+    return env

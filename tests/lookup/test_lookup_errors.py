@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import urllib.request
 from typing import Any
 
 import boto3
-import pytest
 
 from profile_block import aws
 from profile_block.block import ERROR, SUCCESS
 from profile_block.lookup import run_lookup
-from tests.lookup.conftest import PHONE_REF, make_block
+from tests.lookup.conftest import PHONE_REF, make_block, set_faults
 
 MARIA = {"CustomerEndpoint.Address": "+15555550100"}
-
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only
-
-
-def set_faults(sandbox: Any, **settings: Any) -> dict[str, Any]:
-    """POST the local service's fault route; returns the settings now in force."""
-    request = urllib.request.Request(f"{sandbox.endpoint_url}/_sandbox/faults", method="POST",
-                                     data=json.dumps(settings).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with _NO_PROXY.open(request, timeout=5) as response:
-        return json.loads(response.read())
-
-
-@pytest.fixture
-def faults(sandbox: Any):
-    """Set faults for one test; always switched off afterwards."""
-    yield lambda **settings: set_faults(sandbox, **settings)
-    set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0, throttle_next=0)
 
 
 def assert_error(result: Any, error_class: str) -> None:
