@@ -13,6 +13,7 @@ its ``run`` function.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -254,11 +255,7 @@ def add_lookup_command(subparsers: Any) -> None:
     parser.add_argument("--contact", dest="contact", action="append", default=[], metavar="PATH=VALUE",
                         help="a test-contact value by contact path, e.g. "
                              "CustomerEndpoint.Address=+15555550100 or Attributes.account=A-1 (repeat)")
-    parser.add_argument("--domain", required=True, help="the Customer Profiles domain to search")
-    parser.add_argument("--endpoint", metavar="URL",
-                        help="a Customer Profiles endpoint URL, e.g. a local service")
-    parser.add_argument("--profile", help="an AWS profile of the shared config (default: the default chain)")
-    parser.add_argument("--region", help="the AWS region (default: the profile's or the environment's)")
+    add_connection_options(parser)
     parser.add_argument("--block-id", metavar="ID", help="the Identifier of the block to run, in a flow")
     parser.set_defaults(run=run_lookup)
 
@@ -305,35 +302,222 @@ def pick_block(kind: str, document: dict[str, Any], block_id: str | None, name: 
         raise UsageError(f"{name}: {exc}") from None
 
 
-def run_lookup(args: argparse.Namespace) -> int:
-    name = "stdin" if args.file == "-" else args.file
-    contact = parse_contact(args.contact)
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """--domain, --endpoint, --profile, --region: where lookup and batch search."""
+    parser.add_argument("--domain", required=True, help="the Customer Profiles domain to search")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="a Customer Profiles endpoint URL, e.g. a local service")
+    parser.add_argument("--profile", help="an AWS profile of the shared config (default: the default chain)")
+    parser.add_argument("--region", help="the AWS region (default: the profile's or the environment's)")
+
+
+def check_connection_options(args: argparse.Namespace) -> None:
+    """UsageError for an empty --domain or an --endpoint that is not a URL (before any file is read)."""
     if not args.domain.strip():
         raise UsageError("--domain must name a Customer Profiles domain")
     if args.endpoint and not args.endpoint.startswith(("http://", "https://")):
         raise UsageError(f"--endpoint '{args.endpoint}' must be a URL starting with http:// or https://")
-    kind, document = load_input(args.file)
-    block = pick_block(kind, document, args.block_id, name)
-    # Imported here, not at the top: validate/new never pay for botocore.
+
+
+def connect(args: argparse.Namespace, max_pool_connections: int | None = None) -> Any:
+    """The client the connection options name; UsageError (in words) when it cannot be made.
+
+    With --endpoint and no credentials anywhere, requests are signed with the local service's
+    default access key. botocore is imported here, not at the top: validate/new never pay for it.
+    """
     from profile_block import aws
-    from profile_block.lookup import run_lookup as run_one_lookup
 
     local = bool(args.endpoint) and not args.profile and not aws.credentials_available()
     connection = aws.Connection(profile=args.profile, region=args.region, endpoint_url=args.endpoint,
                                 local_service=local)
     try:
-        client = aws.get_client(connection)
+        return aws.get_client(connection, max_pool_connections or aws.DEFAULT_POOL_CONNECTIONS)
     except Exception as exc:  # noqa: BLE001 -- unknown profile, no region ...: bad arguments
         hint = "" if args.endpoint or args.region else " Give --endpoint URL, or --profile P --region R."
         raise UsageError(aws.describe_connection_error(exc) + hint) from None
-    result = run_one_lookup(client, block, contact, args.domain)
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    name = "stdin" if args.file == "-" else args.file
+    contact = parse_contact(args.contact)
+    check_connection_options(args)
+    kind, document = load_input(args.file)
+    block = pick_block(kind, document, args.block_id, name)
+    from profile_block.lookup import run_lookup as run_one_lookup
+
+    result = run_one_lookup(connect(args), block, contact, args.domain)
     print(result.to_json())
     return EXIT_OK
 
 
+# --- batch ----------------------------------------------------------------------------------------
+
+BATCH_HELP = """\
+Run the Get profile block of FILE (one action, or a flow: pick the block with --block-id when it
+has several) for every test contact of CONTACTS.csv against a Customer Profiles domain, several
+lookups at a time, and write one results row per contact, in input order, as CSV (to --out,
+else to stdout).
+
+CONTACTS.csv (UTF-8, the first line names the columns):
+  id               optional: a name for the row
+  <contact path>   a test-contact value by contact path, as lookup --contact takes it:
+                   CustomerEndpoint.Address, Attributes.<key>, ... (each path the block reads
+                   needs a column)
+  expect_branch    optional: Success, MultipleFoundError, NoneFoundError or NoMatchingError
+  expect.<field>   optional: the $.Customer.<field> value the row must produce (ProfileId,
+                   FirstName, Attributes.tier ...); an empty cell means "not set"
+results: the input columns, then branch, next_action, reason, matches, elapsed_ms,
+customer.ProfileId and customer.<field> per response field of the block, result (pass, fail,
+or empty when the row expects nothing) and mismatches.
+
+example (against a local service: python -m profiles_sandbox --port 4599):
+  python -m profile_block batch block.json contacts.csv --endpoint http://127.0.0.1:4599 \\
+      --domain demo --out results.csv
+
+A summary line goes to stderr: rows, rows per branch, passes and failures, time, rows per
+second; so do the first failing rows. Throttled calls are retried with backoff; a row that still
+fails takes the Error branch (NoMatchingError) with the reason.
+
+exit codes:
+  0  every expectation held (or there were none)
+  1  at least one expectation failed
+  2  bad arguments, FILE or CONTACTS.csv unusable, or a connection or domain that cannot be
+     used (one line on stderr; --out is then not written)
+"""
+SHOWN_FAILURES = 20
+PROGRESS_EVERY_S = 0.5
+
+
+def add_batch_command(subparsers: Any) -> None:
+    from profile_block.batch_limits import DEFAULT_WORKERS, MAX_WORKERS
+
+    parser = subparsers.add_parser(
+        "batch", help="run a Get profile block for every test contact of a CSV, with expectations",
+        description=BATCH_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="a flow or action JSON file; - reads stdin")
+    parser.add_argument("contacts", metavar="CONTACTS.csv", help="the test contacts, one per row")
+    add_connection_options(parser)
+    parser.add_argument("--block-id", metavar="ID", help="the Identifier of the block to run, in a flow")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
+                        help=f"lookups at a time, 1-{MAX_WORKERS} (default {DEFAULT_WORKERS})")
+    parser.add_argument("--out", metavar="RESULTS.csv",
+                        help="write the results here (replaced only once the run is complete); "
+                             "default stdout")
+    parser.set_defaults(run=run_batch)
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _open_out(path: str, contacts: str, flow: str) -> Any:
+    """A temporary file beside --out (renamed over it once complete); UsageError if unusable."""
+    import os
+    import tempfile
+
+    if _same_file(path, contacts) or (flow != "-" and _same_file(path, flow)):
+        raise UsageError(f"--out {path} is an input file: write the results elsewhere")
+    if os.path.isdir(path):
+        raise UsageError(f"--out {path} is a folder: name a file")
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        return tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False,
+                                           prefix=f".{os.path.basename(path)}.", suffix=".part")
+    except OSError as exc:
+        raise UsageError(f"cannot write --out {path}: {exc.strerror or exc}") from None
+
+
+def _read_contacts_file(path: str) -> Any:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 -- closed by the caller
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from profile_block.batch import BatchAborted, Progress, RowOutcome
+    from profile_block.batch import run_batch as run_contacts
+    from profile_block.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
+    from profile_block.batch_limits import check_workers
+
+    name = "stdin" if args.file == "-" else args.file
+    check_connection_options(args)
+    problem = check_workers(args.workers)
+    if problem:
+        raise UsageError(f"--{problem}")
+    kind, document = load_input(args.file)
+    block = pick_block(kind, document, args.block_id, name)
+    try:
+        with _read_contacts_file(args.contacts) as lines:
+            checked = check_contacts(lines, block, args.contacts)
+    except BatchInputError as exc:
+        raise UsageError(str(exc)) from None
+    for note in checked.columns.notes:
+        print(f"note: {note}", file=sys.stderr)
+    client = connect(args, args.workers)
+    out = _open_out(args.out, args.contacts, args.file) if args.out else None
+    writer = csv_writer(out or sys.stdout)
+    writer.writerow(checked.columns.result_columns(block))
+    failures: list[str] = []
+    show_progress = sys.stderr.isatty()
+    last_shown = time.monotonic()
+
+    def on_row(outcome: RowOutcome) -> None:
+        writer.writerow(outcome.cells(block))
+        if outcome.mismatches and len(failures) <= SHOWN_FAILURES:
+            failures.append(f"fail: {outcome.contact.label}: {'; '.join(outcome.mismatches)}")
+
+    def on_progress(progress: Progress) -> None:
+        nonlocal last_shown
+        if show_progress and time.monotonic() - last_shown >= PROGRESS_EVERY_S:
+            last_shown = time.monotonic()
+            print(f"\r{progress.text()}\033[K", end="", file=sys.stderr, flush=True)
+
+    done = False
+    try:
+        with _read_contacts_file(args.contacts) as lines:
+            summary = run_contacts(client, block, ContactsReader(lines, block, args.contacts), args.domain,
+                                   on_row=on_row, workers=args.workers, on_progress=on_progress,
+                                   total=checked.rows)
+        if out is not None:
+            out.flush()
+            os.fsync(out.fileno())
+            out.close()
+            os.replace(out.name, args.out)
+        done = True
+    except BatchAborted as exc:
+        raise UsageError(f"the service cannot be used, so the run stopped at {exc}"
+                         + (f"; {args.out} was not written" if args.out else "")) from None
+    except BatchInputError as exc:    # the file changed since it was checked
+        raise UsageError(str(exc)) from None
+    finally:
+        if show_progress:
+            print("\r\033[K", end="", file=sys.stderr)
+        if out is not None and not done:
+            out.close()
+            with contextlib.suppress(OSError):
+                os.unlink(out.name)
+    shown = failures[:SHOWN_FAILURES]
+    for line in shown:
+        print(line, file=sys.stderr)
+    if summary.failed > len(shown):
+        print(f"... and {summary.failed - len(shown):,} more failing rows (see the results)", file=sys.stderr)
+    print(f"batch: {summary.line()}", file=sys.stderr)
+    return EXIT_PROBLEMS if summary.failed else EXIT_OK
+
+
 # --- entry point ----------------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command, add_lookup_command]
+COMMANDS: list[Callable[[Any], None]] = [add_validate_command, add_new_command, add_lookup_command,
+                                         add_batch_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

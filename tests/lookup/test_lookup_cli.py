@@ -4,12 +4,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,47 +13,15 @@ import pytest
 
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profile_block.flow import dump_document, wrap_in_flow
+from tests.lookup.conftest import ROOT, service_process
 
-ROOT = Path(__file__).resolve().parents[2]
 PHONE_REF = "$.CustomerEndpoint.Address"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("cli-sandbox") / "sandbox.sqlite3"
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
-                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    while True:
-        try:
-            opener.open(url + "/_sandbox/health", timeout=2).close()
-            break
-        except OSError:
-            assert proc.poll() is None, "the local service exited"
-            assert time.monotonic() < deadline, "the local service did not start"
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def clean_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """No AWS credentials anywhere: the CLI must sign with the local service's default key."""
-    home = tmp_path_factory.mktemp("no-aws")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_CONFIG_FILE=str(home / "config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"),
-               AWS_EC2_METADATA_DISABLED="true")
-    return env
+    with service_process(tmp_path_factory.mktemp("cli-sandbox") / "sandbox.sqlite3") as url:
+        yield url
 
 
 def make_block(action_id: str = "lookup-block", *identifiers: tuple[str, str],

@@ -1,0 +1,219 @@
+"""``python -m profile_block batch`` as a user (or a CI job) runs it: a subprocess against a
+running ``python -m profiles_sandbox`` on a free loopback port."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from profile_block.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.flow import dump_document, wrap_in_flow
+from tests.lookup.conftest import PHONE_REF, ROOT, service_process
+
+PHONE = "CustomerEndpoint.Address"
+CONTACTS = (f"id,{PHONE},expect_branch,expect.FirstName\n"
+            "maria,+15555550100,Success,Maria\n"
+            "chens,+15555550111,MultipleFoundError,\n"
+            "nobody,+15555550199,NoneFoundError,\n"
+            "empty,,NoMatchingError,\n")
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with service_process(tmp_path_factory.mktemp("batch-cli") / "sandbox.sqlite3") as url:
+        yield url
+
+
+def make_block(action_id: str = "batch-block") -> GetProfileBlock:
+    block = GetProfileBlock(action_id=action_id, identifiers=[Identifier("_phone", PHONE_REF)],
+                            fields=["FirstName", "Attributes.tier"])
+    block.branches = {b: f"{action_id}-{b}" for b in BRANCHES}
+    return block
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("batch-files")
+    paths = {name: folder / f"{name}.{ext}"
+             for name, ext in (("block", "json"), ("contacts", "csv"), ("flow", "json"))}
+    paths["block"].write_text(dump_document(make_block().to_action()))
+    paths["contacts"].write_text(CONTACTS)
+    flow = wrap_in_flow(make_block("first"))
+    flow["Actions"].append(make_block("second").to_action())
+    paths["flow"].write_text(dump_document(flow))
+    return paths
+
+
+def batch(env: dict[str, str], *args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "profile_block", "batch", *map(str, args)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def summary(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith("batch: ")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def read_results(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, files, tmp_path):
+    out = tmp_path / "results.csv"
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert re.fullmatch(r"batch: 4 rows: Success 1, MultipleFoundError 1, NoneFoundError 1, "
+                        r"NoMatchingError 1; 4 passed, 0 failed; [0-9.]+ s, [0-9,]+ rows/s",
+                        summary(done.stderr))
+    results = read_results(out)
+    assert list(results.columns) == [
+        "id", PHONE, "expect_branch", "expect.FirstName", "branch", "next_action", "reason", "matches",
+        "elapsed_ms", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier", "result",
+        "mismatches"]
+    assert results["id"].tolist() == ["maria", "chens", "nobody", "empty"]
+    assert results["branch"].tolist() == ["Success", "MultipleFoundError", "NoneFoundError",
+                                          "NoMatchingError"]
+    assert results["next_action"].tolist() == [f"batch-block-{b}" for b in results["branch"]]
+    assert results["customer.FirstName"].tolist() == ["Maria", "", "", ""]
+    assert results["customer.Attributes.tier"].tolist() == ["gold", "", "", ""]
+    assert results["matches"].tolist() == ["1", "2", "0", ""]
+    assert results["result"].tolist() == ["pass"] * 4
+    assert not list(tmp_path.glob(".*.part"))          # the temporary file was renamed, not left behind
+
+
+def test_a_failed_expectation_exits_1_and_names_the_row(endpoint, clean_env, files, tmp_path):
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(CONTACTS + "maria-wrong,+15555550100,NoneFoundError,Mary\n")
+    done = batch(clean_env, files["block"], contacts, "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 1, done.stderr
+    assert "4 passed, 1 failed" in summary(done.stderr)
+    assert ("fail: row 5 (id maria-wrong): branch: expected NoneFoundError, got Success; "
+            "FirstName: expected 'Mary', got 'Maria'") in done.stderr
+    results = pd.read_csv(io.StringIO(done.stdout), dtype=str, keep_default_na=False)
+    assert results["result"].tolist() == ["pass"] * 4 + ["fail"]
+
+
+def test_no_expectations_exit_0_whatever_the_branches(endpoint, clean_env, files, tmp_path):
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(f"{PHONE}\n+15555550199\n\n+15555550111\n")
+    done = batch(clean_env, files["block"], contacts, "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 0, done.stderr
+    assert "2 rows: Success 0, MultipleFoundError 1, NoneFoundError 1, NoMatchingError 0; no expectations" \
+        in summary(done.stderr)
+    assert done.stdout.splitlines()[1].endswith(",,")       # result and mismatches empty
+
+
+def test_a_flow_needs_block_id_when_it_has_several_blocks(endpoint, clean_env, files):
+    done = batch(clean_env, files["flow"], files["contacts"], "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 2 and "--block-id" in done.stderr
+    done = batch(clean_env, files["flow"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--block-id", "second", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert "second-Success" in done.stdout
+
+
+def test_throttling_loses_no_row(tmp_path, clean_env, files):
+    contacts = tmp_path / "many.csv"
+    numbers = ["+15555550100", "+15555550111", "+15555550199"]
+    contacts.write_text(f"id,{PHONE}\n" + "".join(f"{i},{numbers[i % 3]}\n" for i in range(400)))
+    out = tmp_path / "results.csv"
+    with service_process(tmp_path / "throttled.sqlite3", "--throttle-rate", "0.3") as url:
+        done = batch(clean_env, files["block"], contacts, "--endpoint", url, "--domain", "demo", "--out", out)
+    assert done.returncode == 0, done.stderr
+    results = read_results(out)
+    assert results["id"].tolist() == [str(i) for i in range(400)]
+    answered = results[results["branch"] != "NoMatchingError"]
+    expected = {"0": "Success", "1": "MultipleFoundError", "2": "NoneFoundError"}
+    assert (answered["branch"] == answered["id"].map(lambda i: expected[str(int(i) % 3)])).all()
+    gave_up = results[results["branch"] == "NoMatchingError"]
+    assert gave_up["reason"].str.contains("ThrottlingException").all()
+    assert len(gave_up) < 40        # 0.3**3 = 2.7% expected after retries; 30% without them
+
+
+def test_an_unknown_domain_exits_2_and_writes_nothing(endpoint, clean_env, files, tmp_path):
+    out = tmp_path / "results.csv"
+    out.write_text("the user's previous results\n")
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "nowhere",
+                 "--out", out)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "ResourceNotFoundException" in done.stderr and "was not written" in done.stderr
+    assert out.read_text() == "the user's previous results\n"     # untouched
+    assert not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize("contacts, words", [
+    ("id,Phone\n1,+1\n", "unknown column 'Phone'"),
+    (f"id,{PHONE},id\n1,+1,2\n", "duplicate column id"),
+    ("id,Attributes.x\n1,2\n", "no column for CustomerEndpoint.Address"),
+    (f"id,{PHONE}\n", "has a header but no rows"),
+    (f"id,{PHONE},expect_branch\n1,+1,Maybe\n", "line 2: expect_branch 'Maybe' is not a branch"),
+    (b"id,CustomerEndpoint.Address\n1,\xff\n", "not UTF-8 text"),
+    ("", "is empty"),
+])
+def test_bad_csvs_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, contacts, words):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(contacts if isinstance(contacts, bytes) else contacts.encode())
+    done = batch(clean_env, files["block"], path, "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert words in done.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["{block}", "{missing}", "--endpoint", "{url}", "--domain", "demo"], "cannot read"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--workers", "0"],
+     "--workers must be from 1 to 64"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{contacts}"],
+     "is an input file"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{nofolder}"],
+     "cannot write --out"),
+    (["{block}", "{contacts}", "--endpoint", "{url}"], "--domain"),
+])
+def test_bad_arguments_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, args, words):
+    filled = [a.format(block=files["block"], contacts=files["contacts"], url=endpoint,
+                       missing=tmp_path / "missing.csv", nofolder=tmp_path / "no" / "such" / "r.csv")
+              for a in args]
+    done = batch(clean_env, *filled)
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert words in done.stderr
+
+
+def test_notes_about_columns_go_to_stderr(endpoint, clean_env, files, tmp_path):
+    contacts = tmp_path / "c.csv"
+    contacts.write_text(f"{PHONE},Attributes.email,expect.City\n+15555550199,x,\n")
+    done = batch(clean_env, files["block"], contacts, "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 0, done.stderr
+    assert "note: The block does not read Attributes.email" in done.stderr
+    assert "note: The block does not bring back City" in done.stderr
+
+
+def test_batch_imports_neither_pandas_nor_streamlit(endpoint, clean_env, files):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "profile_block", "batch",
+                           str(files["block"]), str(files["contacts"]), "--endpoint", endpoint,
+                           "--domain", "demo"],
+                          cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "profile_block.batch" in imported          # the measurement works
+    assert not {m for m in imported if m.split(".")[0] in ("pandas", "streamlit")}
+
+
+def test_validate_does_not_import_the_batch_code_nor_botocore(files):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "profile_block", "validate",
+                           str(files["block"])], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "profile_block.cli" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("botocore", "boto3")}
+    assert "profile_block.batch" not in imported
