@@ -24,6 +24,7 @@ st.set_page_config(page_title="Get-profile block studio", page_icon=":material/p
 PAGES = [
     st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),
     st.Page("app_pages/lookup.py", title="Lookup", icon=":material/search:"),
+    st.Page("app_pages/batch.py", title="Batch", icon=":material/playlist_play:"),
 ]
 
 

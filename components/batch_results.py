@@ -1,0 +1,103 @@
+"""The Batch page's results: counts, a chart of branches and pass/fail, a table filtered by branch
+and by result (failures stand out), and a download of exactly the rows the table shows."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.batch_run import BatchRun
+from profile_block.batch import format_duration
+from profile_block.batch_csv import FAIL, MISMATCHES, PASS, RESULT, csv_text
+from profile_block.block import BRANCH_LABELS, BRANCHES
+
+BRANCH_FILTER = "batch_filter_branch"
+RESULT_FILTER = "batch_filter_result"
+NO_EXPECTATION = "no expectation"
+OUTCOMES = (FAIL, PASS, NO_EXPECTATION)
+_COLOURS = {PASS: "#2e7d32", FAIL: "#c62828", NO_EXPECTATION: "#9e9e9e"}
+_FAIL_ROW = "background-color: #fdecea"
+# pandas Styler refuses to render more cells than this; bigger tables are shown unstyled.
+_MAX_STYLED_CELLS = 200_000
+
+
+def outcome(result: str) -> str:
+    """A result cell as the filters and the chart name it ("" -> "no expectation")."""
+    return result or NO_EXPECTATION
+
+
+def filtered(frame: pd.DataFrame, branches: list[str], outcomes: list[str]) -> pd.DataFrame:
+    """The rows of the chosen branches and outcomes (an empty choice means all), in input order."""
+    keep = pd.Series(True, index=frame.index)
+    if branches:
+        keep &= frame["branch"].isin(branches)
+    if outcomes:
+        keep &= frame[RESULT].map(outcome).isin(outcomes)
+    return frame[keep]
+
+
+def _chart(frame: pd.DataFrame) -> alt.Chart:
+    counts = (frame.assign(outcome=frame[RESULT].map(outcome)).groupby(["branch", "outcome"]).size()
+              .reset_index(name="rows"))
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("rows:Q", title="rows", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("branch:N", sort=list(BRANCHES), title=None),
+        color=alt.Color("outcome:N", title="result", scale=alt.Scale(domain=list(_COLOURS),
+                                                                     range=list(_COLOURS.values()))),
+        order=alt.Order("outcome:N"),
+        tooltip=["branch", alt.Tooltip("outcome:N", title="result"), "rows"],
+    ).properties(height=40 + 34 * counts["branch"].nunique())
+
+
+def _styled(frame: pd.DataFrame) -> pd.DataFrame | pd.io.formats.style.Styler:
+    if frame.size > _MAX_STYLED_CELLS or not (frame[RESULT] == FAIL).any():
+        return frame
+    return frame.style.apply(lambda row: [_FAIL_ROW if row[RESULT] == FAIL else ""] * len(row), axis=1)
+
+
+def render(run: BatchRun) -> None:
+    frame = run.frame()
+    state = run.job.state()
+    summary = state.summary
+    st.subheader("Results", anchor=False)
+    if frame.empty:
+        st.info("No row was run.", icon=":material/info:")
+        return
+    passed, failed = int((frame[RESULT] == PASS).sum()), int((frame[RESULT] == FAIL).sum())
+    metrics = st.columns(4)
+    metrics[0].metric("Rows", f"{len(frame):,}")
+    metrics[1].metric("Passed", f"{passed:,}")
+    metrics[2].metric("Failed", f"{failed:,}")
+    if summary is not None:
+        metrics[3].metric("Rate", f"{summary.rate:,.0f} rows/s",
+                          help=f"{summary.rows:,} rows in {format_duration(summary.elapsed_s)}")
+    if summary is not None and summary.stopped:
+        st.warning(f"Stopped after {summary.rows:,} of {summary.total or summary.rows:,} rows: these are the "
+                   "results of the rows done.", icon=":material/stop_circle:")
+    if failed:
+        rows = f"{failed:,} rows" if failed != 1 else "1 row"
+        st.error(f"{rows} did not produce what the CSV expects: shaded red below, with what differed in "
+                 "the `mismatches` column.", icon=":material/cancel:")
+    elif passed:
+        st.success(f"Every expectation held ({passed:,} rows checked).", icon=":material/check_circle:")
+
+    chart_col, filter_col = st.columns([3, 2], gap="large")
+    with chart_col:
+        st.altair_chart(_chart(frame), width="stretch")
+    with filter_col:
+        branches = st.pills("Branch", BRANCHES, selection_mode="multi", key=BRANCH_FILTER,
+                            format_func=lambda b: BRANCH_LABELS[b],
+                            help="Show only these branches (none chosen: all).")
+        outcomes = st.pills("Result", OUTCOMES, selection_mode="multi", key=RESULT_FILTER,
+                            help="Show only failures, passes or rows without expectations "
+                                 "(none chosen: all).")
+    shown = filtered(frame, list(branches or []), list(outcomes or []))
+    st.dataframe(_styled(shown), hide_index=True, width="stretch", key="batch_table",
+                 column_config={"reason": st.column_config.TextColumn(width="large"),
+                                MISMATCHES: st.column_config.TextColumn(width="large")})
+    every = "all" if len(shown) == len(frame) else "the"
+    st.download_button(f"Download {every} {len(shown):,} row{'s' if len(shown) != 1 else ''} shown (CSV)",
+                       data=csv_text(run.columns, shown.itertuples(index=False, name=None)),
+                       file_name="batch-results.csv", mime="text/csv", icon=":material/download:",
+                       key="batch_download", type="primary")

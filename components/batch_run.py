@@ -1,0 +1,133 @@
+"""The Batch page's run: start a batch on a background thread owned by the session, show its
+progress (rows done, rate, time left) in a fragment that polls it, and stop it.
+
+The run is ``st.session_state["batch_run"]`` (a ``BatchRun``): the page stays responsive while it
+goes (widgets, other pages), and coming back to the page shows where it is. The lookups are the
+core's (``profile_block.batch.BatchJob``); nothing here decides a branch or a result.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from components.batch_contacts import ContactsSource
+from components.connection import ActiveConnection
+from profile_block import aws
+from profile_block.batch import BatchJob, JobState
+from profile_block.batch_csv import ContactsCheck, ContactsReader, text_lines
+from profile_block.batch_limits import DEFAULT_WORKERS, MAX_WORKERS
+from profile_block.block import GetProfileBlock
+
+RUN = "batch_run"
+WORKERS = "batch_workers"
+POLL_S = 0.5
+
+
+@dataclass
+class BatchRun:
+    """A batch started from this page: the job, and what it ran, where and when."""
+
+    job: BatchJob
+    columns: list[str]
+    source_name: str
+    where: str
+    started_at: str
+    _frame: pd.DataFrame | None = field(default=None, repr=False)
+
+    def frame(self) -> pd.DataFrame:
+        """The results table (every cell text), built once the run has ended."""
+        if self._frame is None or len(self._frame) != len(self.job.rows):
+            self._frame = pd.DataFrame(list(self.job.rows), columns=self.columns, dtype=str)
+        return self._frame
+
+
+def current() -> BatchRun | None:
+    return st.session_state.get(RUN)
+
+
+def is_running() -> bool:
+    run = current()
+    return run is not None and run.job.state().running
+
+
+def start(active: ActiveConnection, block: GetProfileBlock, source: ContactsSource, checked: ContactsCheck,
+          workers: int) -> None:
+    """Start a run of ``source`` with a copy of ``block`` (edits on the Build page do not change a run
+    that is going) on a client whose connection pool fits ``workers``."""
+    assert active.connection is not None
+    block = copy.deepcopy(block)
+    client = aws.get_client(active.connection, workers)
+    contacts = ContactsReader(text_lines(source.text), block, source.name)
+    job = BatchJob(client, block, contacts, active.domain, workers=workers, total=checked.rows).start()
+    st.session_state[RUN] = BatchRun(job, checked.columns.result_columns(block), source.name, active.where,
+                                     datetime.now().strftime("%H:%M:%S"))
+
+
+def render_controls(active: ActiveConnection | None, block: GetProfileBlock, source: ContactsSource | None,
+                    checked: ContactsCheck | None) -> None:
+    """Lookups-at-a-time and the Run button (disabled, with the reason, when it cannot run)."""
+    running = is_running()
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    workers = left.number_input("Lookups at a time", min_value=1, max_value=MAX_WORKERS,
+                                value=st.session_state.get(WORKERS, DEFAULT_WORKERS), step=1,
+                                help="Concurrent SearchProfiles calls on one client. About 16 is the "
+                                     "sweet spot against a service answering in tens of milliseconds; "
+                                     "a real domain may throttle more (throttled calls are retried).")
+    st.session_state[WORKERS] = int(workers)
+    reason = ""
+    if active is None or not active.ok:
+        reason = f"Not connected: {active.message}" if active else \
+            "Not connected: open the app's start page so the sidebar connection panel runs."
+    elif source is None:
+        reason = "Choose test contacts first: upload a CSV" + (
+            " or use the demo examples." if active.is_local else ".")
+    elif checked is None:
+        reason = "Fix the contacts CSV first (see above)."
+    elif running:
+        reason = "A run is going: stop it or let it finish."
+    # Started in the click's callback, before the page reruns: the rerun already shows it going.
+    right.button("Run batch", type="primary", icon=":material/playlist_play:", key="batch_start",
+                 disabled=bool(reason), on_click=start, args=(active, block, source, checked, int(workers)))
+    if reason and not running:
+        st.caption(reason)
+    elif active is not None and active.ok and not running:
+        st.caption(f"Searches {active.where}.")
+
+
+def _render_state(run: BatchRun, state: JobState) -> None:
+    if state.running:
+        st.progress(state.progress.fraction, text=f"Running {run.source_name}: {state.progress.text()}")
+        if run.job.stopping:
+            st.caption("Stopping…")
+        else:
+            st.button("Stop", icon=":material/stop_circle:", key="batch_stop", on_click=run.job.stop,
+                      help="Stop after the rows in progress; the rows done so far stay in the results.")
+    elif state.error:
+        st.error(f"The run stopped: {state.error}", icon=":material/error:")
+    elif state.summary is not None:
+        line = state.summary.line()
+        st.caption(f"{run.source_name}, started {run.started_at}, searched {run.where}:  \n"
+                   f"{line[0].upper()}{line[1:]}.")
+
+
+def render_progress() -> None:
+    """The run's progress; while it goes, a fragment polls it and the rest of the page stays usable.
+    When it ends, the whole page reruns once to draw the results."""
+    run = current()
+    if run is None:
+        return
+    running = run.job.state().running
+
+    @st.fragment(run_every=POLL_S if running else None)
+    def progress_panel() -> None:
+        state = run.job.state()
+        _render_state(run, state)
+        if running and not state.running:    # it ended since the page was drawn
+            st.rerun()
+
+    progress_panel()

@@ -1,0 +1,126 @@
+"""The Batch page in real Chromium: upload a contacts CSV, run it, read the table and the chart,
+filter, and check that the download is exactly what the table shows."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import wait_until_idle
+from tests.e2e.test_build import download
+
+PHONE = "CustomerEndpoint.Address"
+CONTACTS = (f"id,{PHONE},expect_branch\n"
+            "maria,+15555550100,Success\n"
+            "chens,+15555550111,Success\n"          # fails: two profiles share this phone
+            "nobody,+15555550199,NoneFoundError\n"
+            "ahmed,+15555550140,Success\n"
+            "empty,,NoMatchingError\n")
+RUN_TIMEOUT_MS = 90_000      # the machine is shared: generous
+
+
+def open_batch(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_until_idle(page)
+    page.get_by_role("link", name="Batch").click()
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name=re.compile("^Batch run"))).to_be_visible()
+
+
+def run_and_wait(page: Page) -> None:
+    page.get_by_role("button", name="Run batch").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    wait_until_idle(page)
+
+
+def table(page: Page) -> list[dict[str, str]]:
+    """The results grid as its accessible DOM shows it: header -> cell, for the columns drawn."""
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached")   # drawn on a canvas;
+    headers = [h.strip() for h in grid.locator('[role="columnheader"]').all_text_contents()]  # this is
+    rows = []                                                    # the grid's own accessible copy
+    for row in grid.locator('[role="row"]').all()[1:]:
+        cells = [c.strip() for c in row.locator('[role="gridcell"]').all_text_contents()]
+        rows.append(dict(zip(headers, cells, strict=True)))
+    return rows
+
+
+def chart_bars(page: Page) -> dict[tuple[str, str], int]:
+    """(branch, result) -> rows, read from the chart's bar marks (Vega labels each one)."""
+    marks = page.locator('[data-testid="stVegaLiteChart"] [aria-label^="rows: "]')
+    expect(marks.first).to_be_attached()       # Vega draws after the page has run
+    labels = marks.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    bars = {}
+    for label in labels:
+        parts = dict(part.split(": ", 1) for part in label.split("; "))
+        bars[(parts["branch"], parts["result"])] = int(parts["rows"])
+    return bars
+
+
+def downloaded_rows(page: Page, label: re.Pattern[str], columns: list[str]) -> list[dict[str, str]]:
+    name, text = download(page, label)   # type: ignore[arg-type]
+    assert name == "batch-results.csv"
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return frame[columns].to_dict("records")
+
+
+def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tmp_path: Path):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(CONTACTS)
+    open_batch(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
+    wait_until_idle(page)
+    expect(page.get_by_text("contacts.csv · 5 test contacts · checks the branch")).to_be_visible()
+
+    run_and_wait(page)
+    expect(page.get_by_text("1 row did not produce what the CSV expects")).to_be_visible()
+    failed = page.locator('[data-testid="stMetric"]').filter(has_text="Failed")
+    expect(failed.locator('[data-testid="stMetricValue"]')).to_have_text("1")
+
+    assert chart_bars(page) == {("Success", "pass"): 2, ("MultipleFoundError", "fail"): 1,
+                                ("NoneFoundError", "pass"): 1, ("NoMatchingError", "pass"): 1}
+
+    rows = table(page)
+    assert [r["id"] for r in rows] == ["maria", "chens", "nobody", "ahmed", "empty"]
+    assert [r["branch"] for r in rows] == ["Success", "MultipleFoundError", "NoneFoundError", "Success",
+                                           "NoMatchingError"]
+    shown_columns = list(rows[0])
+    assert shown_columns[:4] == ["id", PHONE, "expect_branch", "branch"]
+    everything = downloaded_rows(page, re.compile("Download all 5 rows shown"), shown_columns)
+    assert everything == rows
+
+    # Only the failures: the table and the download shrink together.
+    page.get_by_role("button", name="fail", exact=True).click()
+    wait_until_idle(page)
+    expect(page.get_by_role("button", name=re.compile("Download the 1 row shown"))).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').last.locator('[role="row"]')).to_have_count(2)
+    rows = table(page)
+    assert [r["id"] for r in rows] == ["chens"]
+    assert downloaded_rows(page, re.compile("Download the 1 row shown"), shown_columns) == rows
+    _, text = download(page, re.compile("Download the 1 row shown"))   # type: ignore[arg-type]
+    failing = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert failing["mismatches"].tolist() == ["branch: expected Success, got MultipleFoundError"]
+
+
+def test_a_bad_upload_says_why_and_keeps_the_run_disabled(page: Page, app_url: str, tmp_path: Path):
+    bad = tmp_path / "phones.csv"
+    bad.write_text("name,Phone\nmaria,+15555550100\n")
+    open_batch(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    wait_until_idle(page)
+    expect(page.get_by_text("phones.csv: unknown columns 'name', 'Phone'")).to_be_visible()
+    expect(page.get_by_role("button", name="Run batch")).to_be_disabled()
+
+
+def test_the_demo_examples_take_every_branch(page: Page, app_url: str):
+    open_batch(page, app_url)
+    page.get_by_role("button", name="Use the demo examples").click()
+    wait_until_idle(page)
+    run_and_wait(page)
+    expect(page.get_by_text(re.compile(r"Every expectation held \(\d+ rows checked\)"))).to_be_visible()
+    branches = {branch for branch, _ in chart_bars(page)}
+    assert branches == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
