@@ -13,18 +13,16 @@ after a warm-up, and prints both medians and their ratio. Goal: ratio <= 1.10.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.local_service import running_service  # noqa: E402
 from profile_block import aws  # noqa: E402
 from profile_block.block import SUCCESS, GetProfileBlock, Identifier  # noqa: E402
 from profile_block.lookup import resolve_identifiers, run_lookup, search_request  # noqa: E402
@@ -32,28 +30,6 @@ from profile_block.lookup import resolve_identifiers, run_lookup, search_request
 FIELDS = ["FirstName", "LastName", "EmailAddress", "AccountNumber", "City", "ShippingCity", "MailingAddress1",
           "BillingState", "Gender", "PartyType", "Attributes.tier", "Attributes.loyaltyId"]
 CONTACT = {"CustomerEndpoint.Address": "+15555550100"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_service(db: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
-                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_sandbox/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the local service did not start within 60 s")
 
 
 def measure(endpoint: str, n: int, warmup: int) -> None:
@@ -100,12 +76,8 @@ def main() -> None:
         measure(args.endpoint, args.n, args.warmup)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_service(Path(tmp) / "bench.sqlite3")
-        try:
+        with running_service(Path(tmp) / "bench.sqlite3") as (_, url):
             measure(url, args.n, args.warmup)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":
