@@ -24,7 +24,8 @@ from profile_block.batch_limits import DEFAULT_WORKERS, MAX_WORKERS
 from profile_block.block import GetProfileBlock
 
 RUN = "batch_run"
-WORKERS = "batch_workers"
+WORKERS = "batch_workers"              # remembered across pages (the widget's own key is not)
+WORKERS_INPUT = "batch_workers_input"
 POLL_S = 0.5
 
 
@@ -55,11 +56,13 @@ def is_running() -> bool:
     return run is not None and run.job.state().running
 
 
-def start(active: ActiveConnection, block: GetProfileBlock, source: ContactsSource, checked: ContactsCheck,
-          workers: int) -> None:
+def start(active: ActiveConnection, block: GetProfileBlock, source: ContactsSource, checked: ContactsCheck
+          ) -> None:
     """Start a run of ``source`` with a copy of ``block`` (edits on the Build page do not change a run
-    that is going) on a client whose connection pool fits ``workers``."""
+    that is going) on a client whose connection pool fits the lookups-at-a-time input (read now: a
+    value typed just before the click counts)."""
     assert active.connection is not None
+    workers = int(st.session_state.get(WORKERS_INPUT, DEFAULT_WORKERS))
     block = copy.deepcopy(block)
     client = aws.get_client(active.connection, workers)
     contacts = ContactsReader(text_lines(source.text), block, source.name)
@@ -73,11 +76,13 @@ def render_controls(active: ActiveConnection | None, block: GetProfileBlock, sou
     """Lookups-at-a-time and the Run button (disabled, with the reason, when it cannot run)."""
     running = is_running()
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    workers = left.number_input("Lookups at a time", min_value=1, max_value=MAX_WORKERS,
-                                value=st.session_state.get(WORKERS, DEFAULT_WORKERS), step=1,
-                                help="Concurrent SearchProfiles calls on one client. About 16 is the "
-                                     "sweet spot against a service answering in tens of milliseconds; "
-                                     "a real domain may throttle more (throttled calls are retried).")
+    if WORKERS_INPUT not in st.session_state:     # first visit, or back from another page
+        st.session_state[WORKERS_INPUT] = st.session_state.get(WORKERS, DEFAULT_WORKERS)
+    workers = left.number_input("Lookups at a time", min_value=1, max_value=MAX_WORKERS, step=1,
+                                key=WORKERS_INPUT,
+                                help="Concurrent SearchProfiles calls on one client: 16 runs about 15 times "
+                                     "faster than one at a time against a service answering in 30 ms. A "
+                                     "real domain may throttle more calls (throttled calls are retried).")
     st.session_state[WORKERS] = int(workers)
     reason = ""
     if active is None or not active.ok:
@@ -92,7 +97,7 @@ def render_controls(active: ActiveConnection | None, block: GetProfileBlock, sou
         reason = "A run is going: stop it or let it finish."
     # Started in the click's callback, before the page reruns: the rerun already shows it going.
     right.button("Run batch", type="primary", icon=":material/playlist_play:", key="batch_start",
-                 disabled=bool(reason), on_click=start, args=(active, block, source, checked, int(workers)))
+                 disabled=bool(reason), on_click=start, args=(active, block, source, checked))
     if reason and not running:
         st.caption(reason)
     elif active is not None and active.ok and not running:

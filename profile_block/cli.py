@@ -439,11 +439,46 @@ def _read_contacts_file(path: str) -> Any:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def run_batch(args: argparse.Namespace) -> int:
-    import os
-    import time
+class _ProgressLine:
+    """Rows done, rate and time left on one self-erasing stderr line, when stderr is a terminal."""
 
-    from profile_block.batch import BatchAborted, Progress, RowOutcome
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.enabled = sys.stderr.isatty()
+        self._last = self._clock()
+
+    def show(self, progress: Any) -> None:
+        if self.enabled and self._clock() - self._last >= PROGRESS_EVERY_S:
+            self._last = self._clock()
+            print(f"\r{progress.text()}\033[K", end="", file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        if self.enabled:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _commit_out(out: Any, path: str) -> None:
+    """Flush the finished temporary file to disk and rename it over --out."""
+    import os
+
+    out.flush()
+    os.fsync(out.fileno())
+    out.close()
+    os.replace(out.name, path)
+
+
+def _discard_out(out: Any) -> None:
+    import os
+
+    out.close()
+    with contextlib.suppress(OSError):
+        os.unlink(out.name)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from profile_block.batch import BatchAborted, RowOutcome
     from profile_block.batch import run_batch as run_contacts
     from profile_block.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
     from profile_block.batch_limits import check_workers
@@ -465,51 +500,48 @@ def run_batch(args: argparse.Namespace) -> int:
     client = connect(args, args.workers)
     out = _open_out(args.out, args.contacts, args.file) if args.out else None
     writer = csv_writer(out or sys.stdout)
-    writer.writerow(checked.columns.result_columns(block))
     failures: list[str] = []
-    show_progress = sys.stderr.isatty()
-    last_shown = time.monotonic()
+    progress = _ProgressLine()
 
     def on_row(outcome: RowOutcome) -> None:
         writer.writerow(outcome.cells(block))
-        if outcome.mismatches and len(failures) <= SHOWN_FAILURES:
+        if outcome.mismatches and len(failures) < SHOWN_FAILURES:
             failures.append(f"fail: {outcome.contact.label}: {'; '.join(outcome.mismatches)}")
 
-    def on_progress(progress: Progress) -> None:
-        nonlocal last_shown
-        if show_progress and time.monotonic() - last_shown >= PROGRESS_EVERY_S:
-            last_shown = time.monotonic()
-            print(f"\r{progress.text()}\033[K", end="", file=sys.stderr, flush=True)
-
-    done = False
+    committed = False
     try:
+        writer.writerow(checked.columns.result_columns(block))
         with _read_contacts_file(args.contacts) as lines:
             summary = run_contacts(client, block, ContactsReader(lines, block, args.contacts), args.domain,
-                                   on_row=on_row, workers=args.workers, on_progress=on_progress,
+                                   on_row=on_row, workers=args.workers, on_progress=progress.show,
                                    total=checked.rows)
         if out is not None:
-            out.flush()
-            os.fsync(out.fileno())
-            out.close()
-            os.replace(out.name, args.out)
-        done = True
+            _commit_out(out, args.out)
+        committed = True
     except BatchAborted as exc:
         raise UsageError(f"the service cannot be used, so the run stopped at {exc}"
                          + (f"; {args.out} was not written" if args.out else "")) from None
     except BatchInputError as exc:    # the file changed since it was checked
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. | head): stop quietly, as other tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"{PROG} batch: stdout was closed, so the run stopped", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:            # e.g. the disk filled up while writing --out
+        where = exc.filename or args.out or "stdout"
+        raise UsageError(f"cannot write the results to {where}: {exc.strerror or exc}") from None
     finally:
-        if show_progress:
-            print("\r\033[K", end="", file=sys.stderr)
-        if out is not None and not done:
-            out.close()
-            with contextlib.suppress(OSError):
-                os.unlink(out.name)
-    shown = failures[:SHOWN_FAILURES]
-    for line in shown:
+        progress.clear()
+        if out is not None and not committed:
+            _discard_out(out)
+    for line in failures:
         print(line, file=sys.stderr)
-    if summary.failed > len(shown):
-        print(f"... and {summary.failed - len(shown):,} more failing rows (see the results)", file=sys.stderr)
+    if summary.failed > len(failures):
+        print(f"... and {summary.failed - len(failures):,} more failing rows (see the results)",
+              file=sys.stderr)
     print(f"batch: {summary.line()}", file=sys.stderr)
     return EXIT_PROBLEMS if summary.failed else EXIT_OK
 

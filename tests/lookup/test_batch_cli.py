@@ -217,3 +217,17 @@ def test_validate_does_not_import_the_batch_code_nor_botocore(files):
     assert "profile_block.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in ("botocore", "boto3")}
     assert "profile_block.batch" not in imported
+
+
+def test_a_closed_stdout_stops_the_run_without_a_traceback(endpoint, clean_env, files, tmp_path):
+    contacts = tmp_path / "many.csv"
+    contacts.write_text(f"id,{PHONE}\n" + "".join(f"{i},+15555550199\n" for i in range(3000)))
+    proc = subprocess.Popen([sys.executable, "-m", "profile_block", "batch", str(files["block"]),
+                             str(contacts), "--endpoint", endpoint, "--domain", "demo"], cwd=ROOT,
+                            env=clean_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith("id,")      # like `| head -1`
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert "stdout was closed" in stderr and "Traceback" not in stderr

@@ -1,0 +1,107 @@
+"""Batch page logic through AppTest, against a real local service over loopback HTTP.
+
+The page is run on its own with the connection the sidebar would leave in session state. A run
+goes on a background thread; AppTest does not poll fragments, so the tests wait for the job and
+run the page again, as the browser's poll would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.batch_contacts import SOURCE, ContactsSource
+from components.batch_run import RUN
+from components.connection import LOCAL, ActiveConnection
+from profile_block import aws
+from profile_block.block import GetProfileBlock, Identifier
+from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
+from profiles_sandbox.server import start_in_thread
+from tests.app.conftest import TIMEOUT, button
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH_PAGE = ROOT / "app_pages" / "batch.py"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    running = start_in_thread(tmp_path_factory.mktemp("app-batch") / "sandbox.sqlite3")
+    yield running
+    running.stop()
+
+
+def open_page(sandbox: Any | None, block: GetProfileBlock | None = None) -> AppTest:
+    at = AppTest.from_file(str(BATCH_PAGE), default_timeout=TIMEOUT)
+    if sandbox is not None:
+        at.session_state["connection"] = ActiveConnection(
+            LOCAL, aws.Connection(endpoint_url=sandbox.endpoint_url, local_service=True), DEMO_DOMAIN, True,
+            "Local sandbox", list(DEMO_EXAMPLES))
+    at.session_state["block"] = block or GetProfileBlock(
+        identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address")], fields=["FirstName"])
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def finish(at: AppTest) -> AppTest:
+    assert at.session_state[RUN].job.wait(timeout=60), "the run did not end"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_without_a_connection_the_run_button_says_why_it_is_off():
+    at = open_page(None)
+    run = button(at, "Run batch")
+    assert run.disabled
+    assert any("Not connected" in c.value for c in at.caption)
+
+
+def test_without_contacts_the_run_button_asks_for_them(sandbox):
+    at = open_page(sandbox)
+    assert button(at, "Run batch").disabled
+    assert any("upload a CSV or use the demo examples" in c.value for c in at.caption)
+
+
+def test_demo_examples_run_in_the_background_and_every_expectation_holds(sandbox):
+    at = open_page(sandbox)
+    button(at, "Use the demo examples").click().run()
+    assert any("demo examples" in m.value and "5 test contacts" in m.value for m in at.markdown)
+    button(at, "Run batch").click().run()
+    assert not at.exception, at.exception
+    finish(at)
+    assert metrics(at) == {"Rows": "5", "Passed": "5", "Failed": "0", "Rate": metrics(at)["Rate"]}
+    assert [s.value for s in at.success if "Every expectation held" in s.value]
+    frame = at.session_state[RUN].frame()
+    assert frame["branch"].tolist() == ["Success", "MultipleFoundError", "NoneFoundError", "Success",
+                                        "NoMatchingError"]
+    assert frame["customer.FirstName"].tolist() == ["Maria", "", "", "Ahmed", ""]
+
+
+def test_a_csv_that_does_not_fit_the_block_is_refused_and_the_run_stays_off(sandbox):
+    at = open_page(sandbox)
+    at.session_state[SOURCE] = ContactsSource("contacts.csv", "id,Attributes.account\n1,A-1001\n")
+    at.run()
+    assert [e.value for e in at.error if "no column for CustomerEndpoint.Address" in e.value]
+    assert button(at, "Run batch").disabled
+
+
+def test_a_run_keeps_its_own_copy_of_the_block(sandbox):
+    """Edits on the Build page while a run goes do not change what it runs."""
+    block = GetProfileBlock(identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address")])
+    at = open_page(sandbox, block)
+    at.session_state[SOURCE] = ContactsSource("c.csv", "CustomerEndpoint.Address\n+15555550100\n")
+    at.run()
+    button(at, "Run batch").click().run()
+    ran = at.session_state[RUN].job.block
+    assert ran == block and ran is not block
+    finish(at)
+    assert at.session_state[RUN].frame()["branch"].tolist() == ["Success"]
