@@ -407,8 +407,6 @@ def add_batch_command(subparsers: Any) -> None:
 
 
 def _same_file(a: str, b: str) -> bool:
-    import os
-
     try:
         return os.path.samefile(a, b)
     except OSError:
@@ -417,7 +415,6 @@ def _same_file(a: str, b: str) -> bool:
 
 def _open_out(path: str, contacts: str, flow: str) -> Any:
     """A temporary file beside --out (renamed over it once complete); UsageError if unusable."""
-    import os
     import tempfile
 
     if _same_file(path, contacts) or (flow != "-" and _same_file(path, flow)):
@@ -461,8 +458,6 @@ class _ProgressLine:
 
 def _commit_out(out: Any, path: str) -> None:
     """Flush the finished temporary file to disk and rename it over --out."""
-    import os
-
     out.flush()
     os.fsync(out.fileno())
     out.close()
@@ -470,8 +465,6 @@ def _commit_out(out: Any, path: str) -> None:
 
 
 def _discard_out(out: Any) -> None:
-    import os
-
     out.close()
     with contextlib.suppress(OSError):
         os.unlink(out.name)
@@ -523,13 +516,8 @@ def run_batch(args: argparse.Namespace) -> int:
                          + (f"; {args.out} was not written" if args.out else "")) from None
     except BatchInputError as exc:    # the file changed since it was checked
         raise UsageError(str(exc)) from None
-    except BrokenPipeError:
-        # The reader of stdout went away (e.g. | head): stop quietly, as other tools do.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"{PROG} batch: stdout was closed, so the run stopped", file=sys.stderr)
-        return EXIT_PROBLEMS
+    except BrokenPipeError:           # the reader of stdout went away (| head): main() says so
+        raise
     except OSError as exc:            # e.g. the disk filled up while writing --out
         where = exc.filename or args.out or "stdout"
         raise UsageError(f"cannot write the results to {where}: {exc.strerror or exc}") from None
