@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.batch_run import BatchRun
 from profile_block.batch import format_duration
-from profile_block.batch_csv import FAIL, MISMATCHES, PASS, RESULT, csv_text
+from profile_block.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
 from profile_block.block import BRANCH_LABELS, BRANCHES
 
 BRANCH_FILTER = "batch_filter_branch"
@@ -93,9 +93,13 @@ def render(run: BatchRun) -> None:
                             help="Show only failures, passes or rows without expectations "
                                  "(none chosen: all).")
     shown = filtered(frame, list(branches or []), list(outcomes or []))
+    # The row's name, its result and what differed stay in view on the left (pinned) however far the
+    # table scrolls; the data, and so the download, keep the CSV's column order.
     st.dataframe(_styled(shown), hide_index=True, width="stretch", key="batch_table",
-                 column_config={"reason": st.column_config.TextColumn(width="large"),
-                                MISMATCHES: st.column_config.TextColumn(width="large")})
+                 column_config={ID: st.column_config.TextColumn(pinned=True),
+                                RESULT: st.column_config.TextColumn(pinned=True, width="small"),
+                                MISMATCHES: st.column_config.TextColumn(pinned=True, width="medium"),
+                                "reason": st.column_config.TextColumn(width="large")})
     every = "all" if len(shown) == len(frame) else "the"
     st.download_button(f"Download {every} {len(shown):,} row{'s' if len(shown) != 1 else ''} shown (CSV)",
                        data=csv_text(run.columns, shown.itertuples(index=False, name=None)),

@@ -89,7 +89,7 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     assert [r["branch"] for r in rows] == ["Success", "MultipleFoundError", "NoneFoundError", "Success",
                                            "NoMatchingError"]
     shown_columns = list(rows[0])
-    assert shown_columns[:4] == ["id", PHONE, "expect_branch", "branch"]
+    assert shown_columns[:3] == ["id", "result", "mismatches"]     # pinned: in view however it scrolls
     everything = downloaded_rows(page, re.compile("Download all 5 rows shown"), shown_columns)
     assert everything == rows
 
