@@ -1,5 +1,6 @@
-"""Start ``python -m profiles_sandbox`` in its own process for a benchmark (so its work does not
-share the measuring process's GIL), and read how much CPU it has used."""
+"""Start ``python -m profiles_sandbox`` in its own process, as a user does: for benchmarks (its
+work does not share the measuring process's GIL; ``cpu_seconds`` reads how much CPU it used) and
+for the command-line tests."""
 
 from __future__ import annotations
 
@@ -34,14 +35,14 @@ def start_service(db: Path, *options: str) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the local service exited with code {proc.returncode}")
+            raise RuntimeError(f"the local service exited with code {proc.returncode}")
         try:
             with _NO_PROXY.open(url + "/_sandbox/health", timeout=2):
                 return proc, url
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("the local service did not start within 120 s")
+    raise RuntimeError("the local service did not start within 120 s")
 
 
 @contextmanager

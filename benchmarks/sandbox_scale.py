@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.local_service import start_service  # noqa: E402
+from profile_block.lookup import search_request  # noqa: E402
 from profiles_sandbox.demo import SYNTHETIC_DOMAIN, seed_synthetic, synthetic_phone  # noqa: E402
 from profiles_sandbox.server import DEFAULT_ACCESS_KEY  # noqa: E402
 from profiles_sandbox.store import open_store  # noqa: E402
@@ -66,12 +67,8 @@ def _single(rng: random.Random, size: int) -> int:
 
 
 def _search(key: str, value: str, *more: tuple[str, str], operator: str = "OR") -> dict[str, Any]:
-    request: dict[str, Any] = {"DomainName": SYNTHETIC_DOMAIN, "KeyName": key, "Values": [value],
-                               "MaxResults": MAX_RESULTS}
-    if more:
-        request["AdditionalSearchKeys"] = [{"KeyName": k, "Values": [v]} for k, v in more]
-        request["LogicalOperator"] = operator
-    return request
+    """The request a Get-profile block sends for these criteria (5 results at most)."""
+    return search_request(SYNTHETIC_DOMAIN, [(key, value), *more], operator, MAX_RESULTS)
 
 
 def _hit(rng: random.Random, size: int) -> dict[str, Any]:

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.local_service import running_service
 from profile_block import aws
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profiles_sandbox.server import start_in_thread
@@ -69,35 +66,12 @@ def faults(sandbox: Any) -> Iterator[Callable[..., dict[str, Any]]]:
     set_faults(sandbox, throttle_rate=0.0, error_rate=0.0, latency_ms=0, throttle_next=0)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def service_process(db: Path, *options: str) -> Iterator[str]:
     """``python -m profiles_sandbox`` on a free loopback port (demo data), as a user starts it;
     yields its URL once it answers. ``options`` are extra flags, e.g. ``--throttle-rate 0.3``."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--db", str(db),
-                             "--quiet", *options], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                _NO_PROXY.open(url + "/_sandbox/health", timeout=2).close()
-                break
-            except OSError:
-                assert proc.poll() is None, "the local service exited"
-                assert time.monotonic() < deadline, "the local service did not start"
-                time.sleep(0.2)
+    with running_service(db, *options) as (_, url):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
