@@ -457,8 +457,16 @@ class _ProgressLine:
 
 
 def _commit_out(out: Any, path: str) -> None:
-    """Flush the finished temporary file to disk and rename it over --out."""
+    """Flush the finished temporary file to disk and rename it over --out, with the permissions
+    the file had (a new one gets the usual ones, not the temporary file's owner-only mode)."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     out.flush()
+    os.fchmod(out.fileno(), mode)
     os.fsync(out.fileno())
     out.close()
     os.replace(out.name, path)

@@ -4,6 +4,7 @@ running ``python -m profiles_sandbox`` on a free loopback port."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -231,3 +232,18 @@ def test_a_closed_stdout_stops_the_run_without_a_traceback(endpoint, clean_env, 
     stderr = proc.stderr.read()
     assert proc.wait(timeout=120) == 1
     assert "broken pipe" in stderr and "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_out_keeps_the_permissions_of_the_file_it_replaces(endpoint, clean_env, files, tmp_path):
+    existing, new = tmp_path / "kept.csv", tmp_path / "new.csv"
+    existing.write_text("old results\n")
+    existing.chmod(0o640)
+    for out in (existing, new):
+        done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                     "--out", out)
+        assert done.returncode == 0, done.stderr
+    assert existing.stat().st_mode & 0o777 == 0o640
+    umask = os.umask(0)
+    os.umask(umask)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask      # not the temporary file's 0o600
+    assert read_results(existing)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
