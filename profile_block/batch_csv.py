@@ -134,8 +134,9 @@ def read_columns(header: Sequence[str], block: GetProfileBlock, name: str = "the
             canonical = column
             expected.append((index, field_name))
         else:
-            try:
-                canonical = references.parse_reference(column).path
+            path = column[len(references.REFERENCE_PREFIX):] if references.is_reference(column) else column
+            try:    # strict: a column must name a contact value the tool knows, as --contact does
+                canonical = references.parse_contact_path(path, column).path
             except references.ReferenceError:
                 unknown.append(f"'{column}'")
                 continue

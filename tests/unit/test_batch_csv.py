@@ -52,6 +52,11 @@ def test_columns_are_sorted_into_id_contact_paths_and_expectations():
     assert any("does not read Attributes.email" in n for n in columns.notes)
 
 
+def test_any_documented_contact_value_can_be_a_column():
+    paths = [PHONE, "StoredCustomerInput", "Attributes.email", "Lex.Slots.city"]
+    assert [path for _, path in read_columns(paths, valid_block()).paths] == paths
+
+
 def test_a_reference_written_with_its_dollar_prefix_names_the_same_path():
     columns = read_columns(["$.CustomerEndpoint.Address"], valid_block())
     assert columns.paths == ((0, PHONE),)
