@@ -37,6 +37,8 @@ def table_rows(page: Page, header: str) -> list[dict[str, str]]:
     """Rows (column header -> cell text) of the st.table that has a column named ``header``."""
     table = page.locator('[data-testid="stTable"] table').filter(
         has=page.locator("thead th", has_text=re.compile(f"^{re.escape(header)}$"))).first
+    # all_inner_texts() does not wait: a table still being drawn would read as no rows at all.
+    expect(table.locator("tbody tr").first).to_be_visible()
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     rows = table.locator("tbody tr")
     cells = [[c.strip() for c in rows.nth(i).locator("td, th").all_inner_texts()]
