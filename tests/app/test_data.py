@@ -126,13 +126,26 @@ def test_faults_set_on_the_page_reach_the_service_and_turn_off_from_it(app):
     run(app)
     assert local_service.get_faults(endpoint(app))["error_rate"] == 1.0
     assert "Faults are on: error_rate 1.0" in texts(app, "warning")
-    # Every API call now fails, the sidebar says so, and the Faults section still works.
+    # Every API call now fails: the sidebar says so once it checks again, and the Faults section
+    # still works (its route is not faulted).
+    app.sidebar.button(key="conn_refresh").click()
+    run(app)
     assert not app.session_state[CONNECTION].ok
     assert "InternalServerException" in texts(app.sidebar, "error")
     next(b for b in app.button if b.label == "Turn all off").click()
     run(app)
     assert local_service.get_faults(endpoint(app))["error_rate"] == 0
+    app.sidebar.button(key="conn_refresh").click()
+    run(app)
     assert app.session_state[CONNECTION].ok
+
+
+def test_throttle_the_next_n_is_left_for_the_calls_the_user_makes(app):
+    section(app, "Faults")
+    next(n for n in app.number_input if n.label == "Throttle the next N calls").set_value(2)
+    next(b for b in app.button if b.label == "Apply").click()
+    run(app)
+    assert local_service.get_faults(endpoint(app))["throttle_next"] == 2     # none spent by the page
 
 
 def test_the_form_saves_a_change_and_clears_an_emptied_field(app):
