@@ -46,6 +46,16 @@ def count_in_summary(page: Page) -> int:
     return int(found[1].replace(",", ""))
 
 
+def create_profile(page: Page, **fields: str) -> None:
+    """Open the form, fill the fields (by column name), press Create profile."""
+    page.get_by_role("button", name="Add a profile").click()
+    wait_until_idle(page)
+    for column, value in fields.items():
+        page.get_by_role("textbox", name=column, exact=True).fill(value)
+    page.get_by_role("button", name="Create profile").click()
+    wait_until_idle(page)
+
+
 def test_browse_and_search_by_any_key(page: Page, app_url: str):
     open_data(page, app_url)
     expect(summary(page)).to_contain_text("profiles in this domain · showing 1–")
@@ -62,13 +72,7 @@ def test_browse_and_search_by_any_key(page: Page, app_url: str):
 def test_a_profile_added_on_the_data_page_is_found_in_lookup(page: Page, app_url: str):
     open_data(page, app_url)
     before = count_in_summary(page)
-    page.get_by_role("button", name="Add a profile").click()
-    wait_until_idle(page)
-    page.get_by_role("textbox", name="FirstName", exact=True).fill("Zoe")
-    page.get_by_role("textbox", name="LastName", exact=True).fill("Quinn")
-    page.get_by_role("textbox", name="PhoneNumber", exact=True).fill("+15550007777")
-    page.get_by_role("button", name="Create profile").click()
-    wait_until_idle(page)
+    create_profile(page, FirstName="Zoe", LastName="Quinn", PhoneNumber="+15550007777")
     notice = page.locator('[data-testid="stAlert"]').filter(has_text="Created profile")
     expect(notice).to_be_visible()
     profile_id = re.search(r"Created profile ([0-9a-f]{32})", notice.inner_text())[1]
@@ -85,12 +89,7 @@ def test_a_profile_added_on_the_data_page_is_found_in_lookup(page: Page, app_url
 def test_a_bad_field_is_named_beside_it_and_nothing_is_saved(page: Page, app_url: str):
     open_data(page, app_url)
     before = count_in_summary(page)
-    page.get_by_role("button", name="Add a profile").click()
-    wait_until_idle(page)
-    page.get_by_role("textbox", name="FirstName", exact=True).fill("Toolong")
-    page.get_by_role("textbox", name="EmailAddress", exact=True).fill("x" * 300)
-    page.get_by_role("button", name="Create profile").click()
-    wait_until_idle(page)
+    create_profile(page, FirstName="Toolong", EmailAddress="x" * 300)
     problem = page.get_by_text("Value at 'EmailAddress' (300 characters) failed to satisfy constraint")
     expect(problem).to_be_visible()
     page.get_by_role("button", name="Cancel").click()
