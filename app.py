@@ -25,6 +25,7 @@ PAGES = [
     st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),
     st.Page("app_pages/lookup.py", title="Lookup", icon=":material/search:"),
     st.Page("app_pages/batch.py", title="Batch", icon=":material/playlist_play:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
 ]
 
 

@@ -2,7 +2,9 @@
 
 It leaves an ``ActiveConnection`` in ``st.session_state["connection"]`` for pages to use, and the
 custom search keys of the selected domain in ``st.session_state["custom_keys"]`` (the Build page's
-key picker offers them). The local service itself is started by app.py (the only module allowed
+key picker offers them). The local sandbox's domain is picked here too (the demo domain first); the
+Data page switches it with ``use_local_domain`` and calls ``forget_domains`` after it created or
+deleted a domain or a key. The local service itself is started by app.py (the only module allowed
 to import ``profiles_sandbox``) and handed in as a ``LocalService``.
 
 Secret keys are never asked for nor shown: AWS credentials come from the standard boto3 chain.
@@ -21,6 +23,8 @@ from profile_block import aws, exposure, keys
 
 CONNECTION = "connection"         # session key: the ActiveConnection of this run
 CUSTOM_KEYS = "custom_keys"       # session key: list[str], read by the Build page
+LOCAL_DOMAIN = "conn_local_domain"   # widget key: the local sandbox's domain in use
+_NEXT_LOCAL_DOMAIN = "conn_local_domain.next"
 LOCAL, AWS = "Local sandbox", "AWS"
 DEFAULT_CHAIN = "(default credential chain)"
 # Session caches: (Connection) -> ConnectionCheck, (Connection, domain) -> (keys, problem).
@@ -47,6 +51,7 @@ class ActiveConnection:
     ok: bool
     message: str
     examples: list[dict[str, Any]] = field(default_factory=list)   # demo values (local sandbox only)
+    demo_domain: str = ""          # the local sandbox's demo domain (local sandbox only)
 
     @property
     def is_local(self) -> bool:
@@ -100,9 +105,34 @@ def _local(start_local: Callable[[], LocalService], refresh: bool) -> ActiveConn
     connection = aws.Connection(endpoint_url=service.endpoint_url, local_service=True)
     check = _cached_check(connection, refresh)
     if not check.ok:
-        return ActiveConnection(LOCAL, connection, service.domain, False, check.message)
-    message = f"Local sandbox at {service.endpoint_url}, domain {service.domain} (demo data)."
-    return ActiveConnection(LOCAL, connection, service.domain, True, message, list(service.examples))
+        chosen = st.session_state.get(f"{LOCAL_DOMAIN}.saved") or service.domain
+        return ActiveConnection(LOCAL, connection, chosen, False, check.message, demo_domain=service.domain)
+    _keep(LOCAL_DOMAIN)
+    wanted = st.session_state.pop(_NEXT_LOCAL_DOMAIN, None)
+    if wanted in check.domains:
+        st.session_state[LOCAL_DOMAIN] = wanted
+    if st.session_state.get(LOCAL_DOMAIN) not in check.domains:   # first run, or the domain was deleted
+        fallback = service.domain if service.domain in check.domains else check.domains[0]
+        st.session_state[LOCAL_DOMAIN] = fallback
+    domain = st.sidebar.selectbox("Domain", check.domains, key=LOCAL_DOMAIN,
+                                  help="The local service's domains; the Data page creates and deletes them.")
+    _save(LOCAL_DOMAIN)
+    demo = domain == service.domain
+    message = f"Local sandbox at {service.endpoint_url}, domain {domain}" + (" (demo data)." if demo else ".")
+    return ActiveConnection(LOCAL, connection, domain, True, message, list(service.examples) if demo else [],
+                            demo_domain=service.domain)
+
+
+def use_local_domain(domain: str) -> None:
+    """Make ``domain`` the local sandbox's domain in use from the next run on (the sidebar's
+    picker takes it before it is drawn, as Streamlit requires)."""
+    st.session_state[_NEXT_LOCAL_DOMAIN] = domain
+
+
+def forget_domains() -> None:
+    """Re-read domains and custom keys on the next run (after the Data page changed them)."""
+    st.session_state.pop(_CHECKS, None)
+    st.session_state.pop(_KEYS_CACHE, None)
 
 
 def _keep(key: str, default: Any = None) -> None:

@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,11 +28,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .store import Invalid, NotFound, SearchPage, Store
-from .validation import RequestInvalid, RequestParser, Router, load_service_model, parse_json
+from .validation import RequestInvalid, RequestParser, Router, load_service_model
 
 log = logging.getLogger("profiles_sandbox")
 
@@ -413,9 +413,18 @@ def access_key_of(authorization: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def log_request(enabled: bool, request: Request, operation: str, status: int, started: float) -> None:
+    """One log line per request (when ``enabled``): method, path, operation, status, time taken."""
+    if enabled:
+        ms = (time.perf_counter() - started) * 1000
+        log.info("%s %s %s %d %.1fms", request.method, request.url.path, operation, status, ms)
+
+
 def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: bool = False,
-               bound_host: str = "127.0.0.1", max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
-    """The Starlette app: the AWS API on every path, plus ``/_sandbox/health`` and ``/_sandbox/faults``.
+               bound_host: str = "127.0.0.1", max_body_bytes: int = MAX_BODY_BYTES,
+               admin_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The Starlette app: the AWS API on every path, plus ``/_sandbox/health`` and the admin routes
+    given (``admin.admin_routes``: faults, the Data page's routes).
 
     Only loopback host names and ``bound_host`` are served; bodies over ``max_body_bytes`` are refused.
     """
@@ -424,9 +433,7 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
     parser = RequestParser(model, OPERATIONS)
 
     def log_line(request: Request, operation: str, status: int, started: float) -> None:
-        if log_requests:
-            ms = (time.perf_counter() - started) * 1000
-            log.info("%s %s %s %d %.1fms", request.method, request.url.path, operation, status, ms)
+        log_request(log_requests, request, operation, status, started)
 
     async def aws_api(request: Request) -> Response:
         started = time.perf_counter()
@@ -480,39 +487,15 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def faults_route(request: Request) -> Response:
-        started = time.perf_counter()
-        try:
-            check_same_origin(request)
-            if request.method == "OPTIONS":   # a same-origin or tool's preflight: nothing to grant
-                response: Response = Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
-            elif request.method == "GET":
-                response = JSONResponse(faults.as_dict())
-            else:
-                check_json_content_type(request)
-                body = await read_body(request, max_body_bytes)
-                try:
-                    changes = parse_json(body) if body.strip() else {}
-                    response = JSONResponse(faults.update(changes))
-                except (RequestInvalid, ValueError) as exc:
-                    raise bad_request(str(exc)) from None
-        except ApiError as err:
-            response = error_response(err)
-        except ClientDisconnect:
-            log_line(request, "sandbox:faults", CLIENT_GONE, started)
-            return Response(status_code=CLIENT_GONE)
-        log_line(request, "sandbox:faults", response.status_code, started)
-        return response
-
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
     return Starlette(routes=[
         Route("/_sandbox/health", health, methods=["GET"]),
-        Route("/_sandbox/faults", faults_route, methods=["GET", "POST", "OPTIONS"]),
+        *admin_routes,
         Route("/{path:path}", aws_api, methods=methods),
     ], middleware=[Middleware(LoopbackHostGuard, bound_host=bound_host)])
 
 
-# --- the admin route: its own origin and JSON only ---------------------------------------------
+# --- the admin routes: their own origin and JSON only -------------------------------------------
 def check_same_origin(request: Request) -> None:
     """ApiError 403 unless the request comes from no web page, or from the service's own origin.
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
+from .admin import admin_routes
 from .api import MAX_BODY_BYTES, Faults, create_app, is_loopback
 from .demo import parse_seed
 from .read_deadline import with_read_timeout
@@ -73,8 +74,9 @@ def make_server(db_path: str | os.PathLike[str], *, seed: str, access_key: str, 
     if not access_key:
         raise ValueError("the access key must not be empty")
     store = open_store(db_path, seeders)
+    admin = admin_routes(store, faults, log_requests=log_requests, max_body_bytes=limits.max_body_bytes)
     app = create_app(store, access_key=access_key, faults=faults, log_requests=log_requests,
-                     bound_host=host, max_body_bytes=limits.max_body_bytes)
+                     bound_host=host, max_body_bytes=limits.max_body_bytes, admin_routes=admin)
     # log_config=None: never reconfigure the host process's logging (Streamlit's, pytest's).
     config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=3, server_header=False, ws="none",

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 # Which profile fields each standard search key covers (Customer Profiles' documented keys).
 STANDARD_KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -49,6 +49,7 @@ INTEGRATION_KEYS: tuple[str, ...] = (
 NOT_ATTACHABLE_KEYS = frozenset({PROFILE_ID_KEY})
 
 BULK_CHUNK = 50_000
+_ID_CHUNK = 500  # ids per "IN (...)" query: well under every SQLite build's variable limit
 # SQL variables a search needs besides its values: 3 per criterion and LIMIT (at most 16), or
 # for FoundByItems 2 plus the page's profiles (at most 101). The values get the rest of SQLite's
 # limit (250,000 in Debian's build, 32,766 in SQLite's default, 999 in old builds).
@@ -74,6 +75,7 @@ _INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS ix_profiles_id ON profiles(domain_id, profile_id);
 CREATE INDEX IF NOT EXISTS ix_search ON search_index(domain_id, key_name, value, profile_seq);
 CREATE INDEX IF NOT EXISTS ix_search_profile ON search_index(profile_seq);
+CREATE INDEX IF NOT EXISTS ix_profiles_seq ON profiles(domain_id, seq);
 """
 SEARCH_INDEX_NAME = "ix_search"
 
@@ -140,6 +142,24 @@ def merge_update(profile: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
 def custom_key_names(definition: dict[str, Any]) -> list[str]:
     """Key names an object type declares (its ``Keys`` map)."""
     return list((definition.get("Keys") or {}).keys())
+
+
+@dataclass(frozen=True)
+class StoredProfile:
+    """A profile as stored: its id, its fields (the API's Profile members) and the (key, value)
+    pairs AddProfileKey attached to it."""
+
+    profile_id: str
+    fields: dict[str, Any]
+    attached: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DomainState:
+    """What a load needs to know of an existing domain."""
+
+    search_keys: list[str]     # every key SearchProfiles accepts (standard, integration, custom)
+    object_types: list[str]    # names of its profile object types
 
 
 @dataclass
@@ -292,10 +312,26 @@ class Store:
 
     def delete_domain(self, name: str) -> None:
         with self._write() as conn:
-            domain_id = self._domain_id(conn, name)
-            for table in ("search_index", "profiles", "object_types"):
-                conn.execute(f"DELETE FROM {table} WHERE domain_id = ?", (domain_id,))
-            conn.execute("DELETE FROM domains WHERE id = ?", (domain_id,))
+            self._delete_domain(conn, self._domain_id(conn, name))
+
+    @staticmethod
+    def _delete_domain(conn: sqlite3.Connection, domain_id: int) -> None:
+        for table in ("search_index", "profiles", "object_types"):
+            conn.execute(f"DELETE FROM {table} WHERE domain_id = ?", (domain_id,))
+        conn.execute("DELETE FROM domains WHERE id = ?", (domain_id,))
+
+    def reseed_domain(self, name: str, seed: Seeder) -> None:
+        """Delete domain ``name`` (when it exists) and run ``seed``, which creates it again, in one
+        transaction: other domains keep their data, and a failure leaves the old domain as it was."""
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM domains WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                self._delete_domain(conn, row[0])
+            seed(BulkWriter(conn, next_seq=self._next_seq(conn), own_transactions=False))
+
+    @staticmethod
+    def _next_seq(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM profiles").fetchone()[0])
 
     # profiles --------------------------------------------------------------------------------
     @staticmethod
@@ -360,6 +396,146 @@ class Store:
                 else:
                     found.append({"ProfileId": profile_id, **json.loads(row[0])})
         return found, missing
+
+    # whole-domain reads and loads (CSV load and dump, the Data page) ---------------------------
+    def domain_state(self, domain: str) -> DomainState | None:
+        """What a load into ``domain`` must know of it, or None when it does not exist."""
+        with self._read() as conn:
+            row = conn.execute("SELECT id FROM domains WHERE name = ?", (domain,)).fetchone()
+            if row is None:
+                return None
+            types = [n for (n,) in conn.execute("SELECT name FROM object_types WHERE domain_id = ?", row)]
+            return DomainState(self._search_keys(conn, row[0]), types)
+
+    def existing_profile_ids(self, domain: str, profile_ids: Iterable[str]) -> set[str]:
+        """Which of ``profile_ids`` are profiles of ``domain`` (an index lookup per chunk)."""
+        wanted = list(dict.fromkeys(profile_ids))
+        found: set[str] = set()
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            for start in range(0, len(wanted), _ID_CHUNK):
+                chunk = wanted[start:start + _ID_CHUNK]
+                found.update(pid for (pid,) in conn.execute(
+                    f"SELECT profile_id FROM profiles WHERE domain_id = ? AND profile_id IN "
+                    f"({', '.join('?' * len(chunk))})", [domain_id, *chunk]))
+        return found
+
+    @staticmethod
+    def _with_attached(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> list[StoredProfile]:
+        """(seq, profile_id, data) rows -> StoredProfiles with their attached (key, value) pairs."""
+        attached: dict[int, list[tuple[str, str]]] = {}
+        seqs = [seq for seq, _, _ in rows]
+        for start in range(0, len(seqs), _ID_CHUNK):
+            chunk = seqs[start:start + _ID_CHUNK]
+            for seq, key, value in conn.execute(
+                    "SELECT profile_seq, key_name, value FROM search_index WHERE attached = 1 AND "
+                    f"profile_seq IN ({', '.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                attached.setdefault(seq, []).append((key, value))
+        return [StoredProfile(pid, json.loads(data), attached.get(seq, [])) for seq, pid, data in rows]
+
+    def profiles_page(self, domain: str, offset: int, limit: int) -> tuple[int, list[StoredProfile]]:
+        """The domain's profile count and its profiles ``offset`` .. ``offset + limit - 1`` in creation
+        order. The offset is skipped in the small (domain_id, seq) index, never in the table's rows:
+        the last page of 100,000 profiles costs about what the first does (benchmarks/data_page.py)."""
+        with self._read() as conn:
+            domain_id, count = conn.execute("SELECT id, profile_count FROM domains WHERE name = ?",
+                                            (domain,)).fetchone() or self._missing(domain)
+            rows = conn.execute(
+                "SELECT seq, profile_id, data FROM profiles WHERE seq IN (SELECT seq FROM profiles "
+                "WHERE domain_id = ? ORDER BY seq LIMIT ? OFFSET ?) ORDER BY seq",
+                (domain_id, limit, offset)).fetchall()
+            return count, self._with_attached(conn, rows)
+
+    @staticmethod
+    def _missing(domain: str) -> NoReturn:
+        raise NotFound(f"Domain '{domain}' was not found.")
+
+    def profiles_by_id(self, domain: str, profile_ids: Sequence[str]) -> list[StoredProfile]:
+        """The given profiles (those that exist), in the order given, with their attached keys."""
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            rows = []
+            for profile_id in dict.fromkeys(profile_ids):
+                row = conn.execute("SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND "
+                                   "profile_id = ?", (domain_id, profile_id)).fetchone()
+                if row is not None:
+                    rows.append(row)
+            return self._with_attached(conn, rows)
+
+    def iter_profiles(self, domain: str, batch: int = 2_000) -> Iterator[StoredProfile]:
+        """Every profile of ``domain`` in creation order, read in one snapshot (a dump sees no
+        half-applied write), ``batch`` profiles per query."""
+        with self._read() as conn:
+            domain_id = self._domain_id(conn, domain)
+            after = 0
+            while True:
+                rows = conn.execute("SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND "
+                                    "seq > ? ORDER BY seq LIMIT ?", (domain_id, after, batch)).fetchall()
+                if not rows:
+                    return
+                yield from self._with_attached(conn, rows)
+                after = rows[-1][0]
+
+    def load(self, domain: str, *, domain_settings: dict[str, Any] | None,
+             object_types: Sequence[tuple[str, dict[str, Any]]], creates: Sequence[ProfileRow],
+             updates: Sequence[ProfileRow]) -> None:
+        """Apply a checked load in ONE transaction: all of it is written or none of it.
+
+        ``domain_settings``: create the domain with them (None: it must exist). ``object_types``:
+        (name, definition) to add. ``creates``: new profiles with their ProfileIds; ``updates``:
+        UpdateProfile changes of existing profiles. Both carry (key, value) pairs to attach.
+        Invalid or NotFound when the data changed since the load was checked.
+        """
+        with self._write() as conn:
+            writer = BulkWriter(conn, next_seq=self._next_seq(conn), own_transactions=False)
+            if domain_settings is not None:
+                if conn.execute("SELECT 1 FROM domains WHERE name = ?", (domain,)).fetchone():
+                    raise Invalid(f"Domain '{domain}' was created meanwhile: load again.")
+                domain_id = writer.create_domain(domain, domain_settings)
+            else:
+                domain_id = self._domain_id(conn, domain)
+            for name, definition in object_types:
+                if conn.execute("SELECT 1 FROM object_types WHERE domain_id = ? AND name = ?",
+                                (domain_id, name)).fetchone():
+                    raise Invalid(f"Object type '{name}' was created meanwhile: load again.")
+                writer.put_object_type(domain_id, name, definition)
+            try:
+                writer.add_profiles(domain_id, creates)
+            except sqlite3.IntegrityError:
+                raise Invalid("A ProfileId of the load was created meanwhile: load again.") from None
+            self._update_many(conn, domain_id, updates)
+            conn.execute("UPDATE domains SET updated_at = ? WHERE id = ?", (time.time(), domain_id))
+
+    def _update_many(self, conn: sqlite3.Connection, domain_id: int, updates: Sequence[ProfileRow]) -> None:
+        """UpdateProfile merges and AddProfileKey attachments for many profiles, a chunk at a time."""
+        now = time.time()
+        for start in range(0, len(updates), _ID_CHUNK):
+            chunk = updates[start:start + _ID_CHUNK]
+            ids = [pid for pid, _, _ in chunk]
+            stored = {pid: (seq, data) for seq, pid, data in conn.execute(
+                f"SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND profile_id IN "
+                f"({', '.join('?' * len(ids))})", [domain_id, *ids])}
+            missing = [pid for pid in ids if pid not in stored]
+            if missing:
+                raise NotFound(f"Profile '{missing[0]}' was deleted meanwhile: load again.")
+            seqs = [seq for seq, _ in stored.values()]
+            marks = ", ".join("?" * len(seqs))
+            attached = set(conn.execute("SELECT profile_seq, key_name, value FROM search_index WHERE "
+                                        f"attached = 1 AND profile_seq IN ({marks})", seqs))
+            rows, index = [], []
+            for profile_id, changes, keys in chunk:
+                seq, data = stored[profile_id]
+                merged = merge_update(json.loads(data), changes)
+                rows.append((_dumps(merged), now, seq))
+                index += [(domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, merged)]
+                for key, value in keys:
+                    if (seq, key, value) not in attached:
+                        attached.add((seq, key, value))
+                        index.append((domain_id, key, value, seq, 1))
+            conn.executemany("UPDATE profiles SET data = ?, updated_at = ? WHERE seq = ?", rows)
+            conn.execute(f"DELETE FROM search_index WHERE attached = 0 AND profile_seq IN ({marks})", seqs)
+            conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, attached) "
+                             "VALUES (?, ?, ?, ?, ?)", index)
 
     # keys ------------------------------------------------------------------------------------
     def search_keys(self, domain: str) -> list[str]:
@@ -546,11 +722,14 @@ ProfileRow = tuple[str, dict[str, Any], Sequence[tuple[str, str]]]
 
 @dataclass
 class BulkWriter:
-    """Fast loader for a brand-new database (one connection, large transactions, indexes later)."""
+    """Fast loader: executemany in chunks. For a brand-new database (indexes built later) it
+    commits each chunk; with ``own_transactions=False`` it writes inside the caller's transaction
+    (a load or a reseed in an open database: all or nothing). ``next_seq``: the first free seq."""
 
     conn: sqlite3.Connection
     next_seq: int = 1
     counts: dict[int, int] = field(default_factory=dict)
+    own_transactions: bool = True
 
     def create_domain(self, name: str, settings: dict[str, Any]) -> int:
         now = time.time()
@@ -587,7 +766,7 @@ class BulkWriter:
                 index += [(domain_id, k, v, seq, 1) for k, v in attached]
             seq += 1
         self.next_seq = seq
-        with self.conn:
+        with self.conn if self.own_transactions else contextlib.nullcontext():
             self.conn.executemany("INSERT INTO profiles(seq, domain_id, profile_id, data, created_at, "
                                   "updated_at) VALUES (?, ?, ?, ?, ?, ?)", rows)
             self.conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, "
@@ -631,24 +810,25 @@ _NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"
                (stat.S_ISSOCK, "a socket"))
 
 
-def check_database_path(target: Path) -> None:
+def check_database_path(target: Path, option: str = "--db") -> None:
     """StoreUnusable unless ``target`` is a regular file (or a link to one) or does not exist yet.
 
     Decided from the file type alone, before anything is opened or written: a database built
-    "in place" of a FIFO, /dev/null or a device would delete the node first.
+    "in place" of a FIFO, /dev/null or a device would delete the node first. ``option`` names
+    the path in messages (also used for ``dump --out``, which replaces its file the same way).
     """
     try:
         mode = target.stat().st_mode          # follows links: a link to /dev/null is a device
     except FileNotFoundError:
         if target.is_symlink():
-            raise StoreUnusable(f"{target} is a link to a missing file; --db needs a regular file "
+            raise StoreUnusable(f"{target} is a link to a missing file; {option} needs a regular file "
                                 "or a path that does not exist yet") from None
         return
     except OSError as exc:
         raise StoreUnusable(f"cannot use {target}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(mode):
         kind = next((kind for is_kind, kind in _NOT_A_FILE if is_kind(mode)), "a special file")
-        raise StoreUnusable(f"{target} is {kind}, not a regular file; --db needs a regular file "
+        raise StoreUnusable(f"{target} is {kind}, not a regular file; {option} needs a regular file "
                             "or a path that does not exist yet")
 
 

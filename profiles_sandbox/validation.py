@@ -27,6 +27,18 @@ class RequestInvalid(Exception):
     """The request breaks the service model; the message says where and how."""
 
 
+class Violation(str):
+    """One broken constraint: the sentence the API answers, plus ``where`` it is, the member's
+    path (``FirstName``, ``Address.City``, ``Attributes.tier``), for callers that point at a field."""
+
+    where: str
+
+    def __new__(cls, where: str, message: str) -> Violation:
+        violation = super().__new__(cls, message)
+        violation.where = where
+        return violation
+
+
 def load_service_model() -> ServiceModel:
     """The Customer Profiles model of the installed botocore."""
     return botocore.session.get_session().get_service_model(SERVICE_NAME)
@@ -97,8 +109,10 @@ class RequestParser:
     Patterns of every input shape of the served operations are compiled once, at start-up.
     """
 
-    def __init__(self, model: ServiceModel, operations: Iterable[str]) -> None:
+    def __init__(self, model: ServiceModel, operations: Iterable[str], *,
+                 mask_sensitive: bool = True) -> None:
         self.model = model
+        self._mask = mask_sensitive   # as AWS does; a local CSV load shows the user's own value
         self._patterns: dict[str, re.Pattern[str] | None] = {}
         for name in operations:
             shape = model.operation_model(name).input_shape
@@ -124,6 +138,16 @@ class RequestParser:
             self._compile_patterns(shape.key, seen)
             self._compile_patterns(shape.value, seen)
 
+    def check(self, operation: str, params: Mapping[str, Any], *, partial: bool = False) -> list[Violation]:
+        """Every constraint of ``operation``'s input that ``params`` (member name -> value) breaks,
+        as the service would report them; ``partial`` skips the required-member check (for
+        checking some members alone)."""
+        shape = self.model.operation_model(operation).input_shape
+        errors: list[Violation] = []
+        if shape is not None:
+            self._check_structure(dict(params), shape, "", errors, partial=partial)
+        return errors
+
     def parse(self, operation: str, labels: Mapping[str, str], query: Mapping[str, str],
               body: bytes) -> dict[str, Any]:
         """Parameters keyed by member name, or RequestInvalid naming every broken constraint."""
@@ -132,7 +156,7 @@ class RequestParser:
         if shape is None:
             return {}
         params: dict[str, Any] = {}
-        errors: list[str] = []
+        errors: list[Violation] = []
         body_members = {}
         for name, member in shape.members.items():
             location = member.serialization.get("location")
@@ -150,7 +174,7 @@ class RequestParser:
         payload = _parse_json_body(body)
         for wire, value in payload.items():
             if wire not in body_members:
-                errors.append(f"Unknown field '{wire}': {operation} has no such member")
+                errors.append(Violation(wire, f"Unknown field '{wire}': {operation} has no such member"))
                 continue
             params[body_members[wire]] = value
         if not errors:
@@ -160,98 +184,103 @@ class RequestParser:
         return params
 
     # --- shape walkers -------------------------------------------------------------------
-    def _check(self, value: Any, shape: Shape, where: str, errors: list[str]) -> None:
+    def _check(self, value: Any, shape: Shape, where: str, errors: list[Violation]) -> None:
         kind = shape.type_name
         if kind == "structure":
             self._check_structure(value, shape, where, errors)
         elif kind == "list":
             if not isinstance(value, list):
-                errors.append(f"Value at '{where}' must be a list")
+                errors.append(Violation(where, f"Value at '{where}' must be a list"))
                 return
             _check_range(len(value), shape, where, errors, "have length")
             for i, item in enumerate(value):
                 self._check(item, shape.member, f"{where}[{i}]", errors)
         elif kind == "map":
             if not isinstance(value, dict):
-                errors.append(f"Value at '{where}' must be a JSON object")
+                errors.append(Violation(where, f"Value at '{where}' must be a JSON object"))
                 return
             _check_range(len(value), shape, where, errors, "have length")
             for key, item in value.items():
-                self._check(key, shape.key, f"{where}.key", errors)
+                key_errors: list[Violation] = []
+                self._check(key, shape.key, f"{where}.key", key_errors)
+                # A bad map key is reported at that entry (Attributes.<name>), not at the map.
+                errors += [Violation(f"{where}.{key}", e) for e in key_errors]
                 self._check(item, shape.value, f"{where}.{key}", errors)
         elif kind == "string":
             self._check_string(value, shape, where, errors)
         elif kind in ("integer", "long"):
             if isinstance(value, bool) or not isinstance(value, int):
-                errors.append(f"Value at '{where}' must be an integer")
+                errors.append(Violation(where, f"Value at '{where}' must be an integer"))
                 return
             _check_range(value, shape, where, errors, "have value")
         elif kind in ("float", "double"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                errors.append(f"Value at '{where}' must be a number")
+                errors.append(Violation(where, f"Value at '{where}' must be a number"))
         elif kind == "boolean":
             if not isinstance(value, bool):
-                errors.append(f"Value at '{where}' must be true or false")
+                errors.append(Violation(where, f"Value at '{where}' must be true or false"))
         elif kind == "timestamp":
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                errors.append(f"Value at '{where}' must be a timestamp")
+                errors.append(Violation(where, f"Value at '{where}' must be a timestamp"))
 
-    def _check_structure(self, value: Any, shape: Shape, where: str, errors: list[str]) -> None:
+    def _check_structure(self, value: Any, shape: Shape, where: str, errors: list[Violation], *,
+                         partial: bool = False) -> None:
         if not isinstance(value, dict):
-            errors.append(f"Value at '{where}' must be a JSON object")
+            errors.append(Violation(where, f"Value at '{where}' must be a JSON object"))
             return
         prefix = f"{where}." if where else ""
-        for name in shape.required_members:
+        for name in () if partial else shape.required_members:
             if name not in value:
-                errors.append(f"Value at '{prefix}{name}' failed to satisfy constraint: "
-                              "Member must not be null")
+                errors.append(Violation(f"{prefix}{name}", f"Value at '{prefix}{name}' failed to satisfy "
+                                        "constraint: Member must not be null"))
         for name, item in value.items():
             member = shape.members.get(name)
             if member is None:
-                errors.append(f"Unknown field '{prefix}{name}'")
+                errors.append(Violation(f"{prefix}{name}", f"Unknown field '{prefix}{name}'"))
                 continue
             self._check(item, member, prefix + name, errors)
 
-    def _check_string(self, value: Any, shape: Shape, where: str, errors: list[str]) -> None:
+    def _check_string(self, value: Any, shape: Shape, where: str, errors: list[Violation]) -> None:
         if not isinstance(value, str):
-            errors.append(f"Value at '{where}' must be a string")
+            errors.append(Violation(where, f"Value at '{where}' must be a string"))
             return
         meta = shape.metadata
-        shown = "***" if meta.get("sensitive") else _shown(value)
+        shown = "***" if self._mask and meta.get("sensitive") else _shown(value)
         if "min" in meta and len(value) < meta["min"]:
-            errors.append(f"Value {shown} at '{where}' failed to satisfy constraint: Member must have "
-                          f"length greater than or equal to {meta['min']}")
+            errors.append(Violation(where, f"Value {shown} at '{where}' failed to satisfy constraint: "
+                                    f"Member must have length greater than or equal to {meta['min']}"))
         if "max" in meta and len(value) > meta["max"]:
-            errors.append(f"Value at '{where}' ({len(value)} characters) failed to satisfy constraint: "
-                          f"Member must have length less than or equal to {meta['max']}")
+            errors.append(Violation(where, f"Value at '{where}' ({len(value)} characters) failed to "
+                                    "satisfy constraint: Member must have length less than or equal to "
+                                    f"{meta['max']}"))
         enum = meta.get("enum")
         if enum and value not in enum:
-            errors.append(f"Value {shown} at '{where}' failed to satisfy constraint: Member must "
-                          f"satisfy enum value set: [{', '.join(enum)}]")
+            errors.append(Violation(where, f"Value {shown} at '{where}' failed to satisfy constraint: "
+                                    f"Member must satisfy enum value set: [{', '.join(enum)}]"))
         pattern = meta.get("pattern")
         compiled = self._patterns.get(pattern) if pattern is not None else None
         if compiled is not None and not compiled.search(value):
-            errors.append(f"Value {shown} at '{where}' failed to satisfy constraint: Member must "
-                          f"satisfy regular expression pattern: {pattern}")
+            errors.append(Violation(where, f"Value {shown} at '{where}' failed to satisfy constraint: "
+                                    f"Member must satisfy regular expression pattern: {pattern}"))
 
 
-def _check_range(number: int, shape: Shape, where: str, errors: list[str], what: str) -> None:
+def _check_range(number: int, shape: Shape, where: str, errors: list[Violation], what: str) -> None:
     meta = shape.metadata
     if "min" in meta and number < meta["min"]:
-        errors.append(f"Value at '{where}' failed to satisfy constraint: Member must {what} "
-                      f"greater than or equal to {meta['min']}")
+        errors.append(Violation(where, f"Value at '{where}' failed to satisfy constraint: Member must "
+                                f"{what} greater than or equal to {meta['min']}"))
     if "max" in meta and number > meta["max"]:
-        errors.append(f"Value at '{where}' failed to satisfy constraint: Member must {what} "
-                      f"less than or equal to {meta['max']}")
+        errors.append(Violation(where, f"Value at '{where}' failed to satisfy constraint: Member must "
+                                f"{what} less than or equal to {meta['max']}"))
 
 
-def _from_text(text: str, shape: Shape, where: str, errors: list[str]) -> Any:
+def _from_text(text: str, shape: Shape, where: str, errors: list[Violation]) -> Any:
     """Query-string values arrive as text; convert to the member's type."""
     if shape.type_name in ("integer", "long"):
         try:
             return int(text)
         except ValueError:
-            errors.append(f"Value '{_short(text)}' at '{where}' must be an integer")
+            errors.append(Violation(where, f"Value '{_short(text)}' at '{where}' must be an integer"))
             return None
     if shape.type_name == "boolean":
         return text.lower() == "true"
@@ -297,7 +326,7 @@ def _shown(value: str) -> str:
     return f"'{_short(value)}'"
 
 
-def _report(errors: list[str]) -> str:
+def _report(errors: list[Violation]) -> str:
     count = len(errors)
     shown = "; ".join(errors[:MAX_REPORTED_ERRORS])
     more = f" (and {count - MAX_REPORTED_ERRORS} more)" if count > MAX_REPORTED_ERRORS else ""

@@ -50,6 +50,19 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def own_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """A demo-seeded sandbox for one test module that changes the demo domain or its database."""
+    running = start_in_thread(tmp_path_factory.mktemp("own") / "sandbox.sqlite3", seed="demo")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def own_client(own_sandbox: RunningSandbox):
+    return make_client(own_sandbox.endpoint_url)
+
+
 @pytest.fixture(scope="session")
 def client(sandbox: RunningSandbox):
     return make_client(sandbox.endpoint_url)

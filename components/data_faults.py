@@ -1,0 +1,60 @@
+"""The Data page's Faults section: the running local service's fault settings (throttle rate,
+error rate, latency, "throttle the next N"), read and changed through its admin route."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from profile_block import local_service
+
+from .data_common import DataTarget, notify
+
+OFF = {"throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0, "throttle_next": 0}
+
+
+def render(target: DataTarget) -> None:
+    """The Faults section (works whatever the faults do to API calls: the route is not faulted)."""
+    try:
+        current = local_service.get_faults(target.endpoint)
+    except local_service.LocalServiceError as exc:
+        st.error(f"The fault settings could not be read: {exc}", icon=":material/error:")
+        return
+    active = [f"{name} {value}" for name, value in current.items() if value]
+    if active:
+        st.warning("Faults are on: " + ", ".join(active) + ". They apply to every Customer Profiles call "
+                   "made to the local service (Lookup, this page's domain list, boto3 scripts).",
+                   icon=":material/warning:")
+    else:
+        st.success("No faults: every call to the local service is answered normally.",
+                   icon=":material/check_circle:")
+    with st.form("data_faults", border=True):
+        left, right = st.columns(2, gap="large")
+        throttle = left.slider("Throttle rate", 0.0, 1.0, float(current.get("throttle_rate", 0.0)), 0.05,
+                               help="Share of calls answered with ThrottlingException (429).")
+        error = left.slider("Error rate", 0.0, 1.0, float(current.get("error_rate", 0.0)), 0.05,
+                            help="Share of the other calls answered with InternalServerException (500).")
+        latency = right.number_input("Latency (ms)", 0, 60_000, int(current.get("latency_ms", 0)), 50,
+                                     help="Added to every call before it is answered.")
+        next_n = right.number_input("Throttle the next N calls", 0, 1_000,
+                                    int(current.get("throttle_next", 0)),
+                                    help="Exactly the next N calls are throttled, then calls are answered "
+                                         "again (for trying a client's retries).")
+        apply, off = st.columns([1, 5])
+        if apply.form_submit_button("Apply", type="primary"):
+            _set(target, {"throttle_rate": throttle, "error_rate": error, "latency_ms": int(latency),
+                          "throttle_next": int(next_n)})
+        if off.form_submit_button("Turn all off"):
+            _set(target, OFF)
+
+
+def _set(target: DataTarget, settings: dict[str, float | int]) -> None:
+    try:
+        now = local_service.set_faults(target.endpoint, settings)
+    except local_service.LocalServiceError as exc:
+        st.error(f"Not changed: {exc}", icon=":material/error:")
+        return
+    shown = ", ".join(f"{k} {v}" for k, v in now.items() if v) or "none"
+    # The sidebar is not re-checked here: its calls would spend "throttle the next N" at once.
+    notify("success", f"Fault settings applied (active: {shown}). The sidebar's status is from its last "
+                      "check: press Retry / refresh to check again.")
+    st.rerun()
