@@ -6,82 +6,25 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from profile_block.block import GetProfileBlock
 from profile_block.flow import dump_document
 from tests.app.flows import sample_flow
+from tests.e2e.build_page import (
+    checkbox,
+    download,
+    fields_of,
+    open_build,
+    open_imported_block,
+    preview,
+    preview_text,
+    section,
+    tick,
+    wait_for_preview,
+)
 from tests.e2e.conftest import wait_until_idle
-
-
-def open_build(page: Page, url: str) -> None:
-    page.goto(url)
-    wait_until_idle(page)
-    expect(page.get_by_role("heading", name="Build a Get profile block")).to_be_visible()
-
-
-def section(page: Page, name: str) -> None:
-    page.get_by_role("radio", name=name, exact=True).click()
-    wait_until_idle(page)
-
-
-def checkbox(page: Page, name: str) -> Locator:
-    """A field checkbox by its exact label (Streamlit draws over the input: click the label)."""
-    return page.locator('[data-testid="stCheckbox"] label').filter(has=page.get_by_text(name, exact=True))
-
-
-def tick(page: Page, name: str) -> None:
-    checkbox(page, name).click()
-    expect(page.get_by_role("checkbox", name=name, exact=True)).to_be_checked()
-
-
-def preview_text(page: Page) -> str:
-    return page.locator('[data-testid="stCode"] code').inner_text()
-
-
-def preview(page: Page) -> dict[str, Any]:
-    return json.loads(preview_text(page))
-
-
-def wait_for_preview(page: Page, predicate) -> dict[str, Any]:
-    """The preview once it satisfies ``predicate`` (it updates after the fragment rerun)."""
-    code = page.locator('[data-testid="stCode"] code')
-    for _ in range(100):
-        try:
-            action = json.loads(code.inner_text())
-        except json.JSONDecodeError:
-            action = None
-        if action is not None and predicate(action):
-            return action
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the preview never matched; it shows:\n{code.inner_text()}")
-
-
-def fields_of(action: dict[str, Any]) -> list[str]:
-    return action["Parameters"]["ProfileResponseData"]
-
-
-def download(page: Page, label: str) -> tuple[str, str]:
-    button = page.get_by_role("button", name=label)
-    expect(button).to_be_enabled()
-    with page.expect_download() as info:
-        button.click()
-    dl = info.value
-    return dl.suggested_filename, Path(dl.path()).read_text(encoding="utf-8")
-
-
-def open_imported_block(page: Page, url: str, path: Path, blocks: int) -> None:
-    """Open the Build page, upload the flow at ``path`` (``blocks`` Get profile blocks), edit the first."""
-    open_build(page, url)
-    page.get_by_text("Import a flow or a block").click()
-    wait_until_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    edit = page.get_by_role("button", name="Edit this block")
-    expect(edit).to_have_count(blocks)
-    edit.first.click()
-    expect(page.get_by_text("Editing block")).to_be_visible()
 
 
 def test_ticking_fields_updates_the_preview_and_the_download_is_the_preview(page: Page, app_url: str):
