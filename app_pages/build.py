@@ -1,8 +1,9 @@
 """Build page: design a Get profile block, see its JSON, import and export it.
 
 Thin on purpose: the block model is ``st.session_state["block"]`` (see components.build_state);
-the sections are components; every rule is in profile_block. The open section and the preview
-form one fragment, so a change reruns only that part of the page.
+the sections are components; every rule is in profile_block. The open section, the download
+buttons and the preview are fragments (see build_state.changed): an edit reruns the section and
+the preview, a field tick (which changes nothing on the left) the preview alone.
 """
 
 import streamlit as st
@@ -12,36 +13,39 @@ from components import build_state as state
 from profile_block.block import attribute_budget
 
 
-def _problems():
-    return build_preview.current_problems(state.block(), state.editing())
+@st.fragment(key=state.EDITOR_FRAGMENT)
+def editor() -> None:
+    """The open section. One section at a time: a page drawing every section at once redraws
+    hundreds of widgets on each click (and st.tabs draws every panel)."""
+    problems = build_preview.problems_now()
+    state.seed(state.TAB, state.TABS[0])
+    section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
+                                   label_visibility="collapsed", width="stretch", persist_state="session")
+    if section == state.TABS[0]:
+        build_request.render(problems)
+    elif section == state.TABS[1]:
+        build_fields.render(problems)
+    else:
+        build_settings.render(problems)
 
 
-@st.fragment(key=state.BUILDER_FRAGMENT)
-def builder() -> None:
-    """The open section and the preview, in one fragment: a change reruns just this part of the
-    page (not the sidebar, title and import), and the preview and the problems shown next to
-    the widgets always come from the same run."""
-    problems = _problems()
-    editor, preview = st.columns([7, 4], gap="large")
-    with editor:
-        # One section at a time: a page drawing every section at once redraws hundreds of
-        # widgets on each click (and st.tabs draws every panel).
-        state.seed(state.TAB, state.TABS[0])
-        section = st.segmented_control("Section", state.TABS, key=state.TAB, required=True,
-                                       label_visibility="collapsed", width="stretch",
-                                       persist_state="session")
-        if section == state.TABS[0]:
-            build_request.render(problems)
-        elif section == state.TABS[1]:
-            build_fields.render(problems)
-        else:
-            build_settings.render(problems)
-    with preview:
-        block = state.block()
-        build_preview.render_header()
-        used, limit = attribute_budget(block.fields)
-        build_fields.render_budget(used, limit, block.fields)
-        build_preview.render(block, problems)
+@st.fragment(key=state.DOWNLOADS_FRAGMENT)
+def downloads() -> None:
+    """The download buttons: drawn again only when their file names change, so a click right
+    after an edit always reaches the button it was aimed at."""
+    build_preview.render_downloads(state.block(), state.editing())
+
+
+@st.fragment(key=state.PREVIEW_FRAGMENT)
+def preview() -> None:
+    """What a change of the block shows: what the downloads hold, the problems, the budget, the JSON."""
+    build_preview.note_clicks_applied()
+    block = state.block()
+    problems = build_preview.problems_now()
+    build_preview.render_status(block, problems)
+    used, limit = attribute_budget(block.fields)
+    build_fields.render_budget(used, limit, block.fields)
+    build_preview.render_json(block)
 
 
 st.title("Build a Get profile block", anchor=False)
@@ -49,4 +53,10 @@ st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-langu
            "choose who to look for and what to bring back; copy the JSON or download an importable flow.")
 build_import.render_import()
 build_import.render_banner(state.block())
-builder()
+left, right = st.columns([7, 4], gap="large")
+with left:
+    editor()
+with right:
+    build_preview.render_header()
+    downloads()
+    preview()

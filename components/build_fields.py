@@ -32,13 +32,15 @@ def _attribute_input_key() -> str:
 
 def _on_tick(name: str) -> None:
     editing.set_field(state.block(), name, st.session_state[_field_key(name)])
-    # The checkbox already shows its new state: only the preview column (meter, counts, JSON) changes.
+    # The checkbox already shows its new state: only the preview (meter, counts, JSON) changes.
+    st.rerun(scope=state.PREVIEW_FRAGMENT)
 
 
 def _on_group(names: Sequence[str], selected: bool) -> None:
     editing.set_fields(state.block(), names, selected)
     for name in names:
         st.session_state[_field_key(name)] = selected
+    state.changed()
 
 
 def _on_add_attribute() -> None:
@@ -47,6 +49,7 @@ def _on_add_attribute() -> None:
     st.session_state[ATTRIBUTE_ERROR] = reason
     if reason is None:
         st.session_state[_attribute_input_key()] = ""
+    state.changed()
 
 
 # ---- rendering ------------------------------------------------------------------------------
@@ -116,6 +119,7 @@ def _on_custom_selection() -> None:
     for name in editing.custom_and_unknown_fields(block):
         if name not in kept:
             editing.set_field(block, name, False)
+    state.changed()
 
 
 def _render_custom(problems: list[Problem]) -> None:

@@ -1,15 +1,25 @@
-"""The right-hand side of the Build page: problems, downloads and the live JSON preview."""
+"""The right-hand side of the Build page: downloads, problems and the live JSON preview.
+
+The two download buttons are drawn apart from the parts an edit reruns (a button drawn again
+gets a new file id, and a click aimed at the old one is lost) and make their file when clicked,
+from the model as it is once the click's own rerun has run its callbacks (``_ClickedDownload``):
+a value typed and not yet committed when the button is clicked is in the file. They are never
+disabled, because a click on a disabled button is lost even when the rerun it causes (the value
+that fixes the error) would enable it; with errors they give no file and the caption says why.
+"""
 
 from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Callable
 
 import streamlit as st
 
 from components import build_state as state
 from components.problems import count_text, show_list
+from components.session_runs import SessionReader
 from profile_block import flow, splice
 from profile_block.block import GetProfileBlock, Problem, read_action
 from profile_block.splice import Opened
@@ -69,12 +79,80 @@ def current_problems(block: GetProfileBlock, editing: state.EditingContext | Non
     return [Problem(p.severity, p.part, p.message) if p.block_id == block.action_id else p for p in own]
 
 
-def _download(make: Callable[[GetProfileBlock, state.EditingContext | None], str], block: GetProfileBlock,
-              editing: state.EditingContext | None) -> Callable[[], bytes]:
-    # Built when the button is clicked, from the block as it was shown; bytes, so a byte-order
-    # mark or CRLF line ends come back exactly as imported.
-    snapshot = copy.deepcopy(block)
-    return lambda: make(snapshot, editing).encode("utf-8")
+_MEMO = "build_problems_memo"
+
+
+def problems_now() -> list[Problem]:
+    """``current_problems`` of the block being built; worked out once per change of the block (the
+    builder and the preview part each ask in a run)."""
+    block, editing = state.block(), state.editing()
+    key = (id(block), id(editing), bool(editing and editing.rewrite))
+    memo = st.session_state.get(_MEMO)
+    if memo is not None and memo[0] == key and memo[1] == block:
+        return memo[2]
+    problems = current_problems(block, editing)
+    st.session_state[_MEMO] = (key, copy.deepcopy(block), problems)
+    return problems
+
+
+class DownloadRefused(ValueError):
+    """The block has errors: no file (the page says which errors)."""
+
+
+MakeText = Callable[[GetProfileBlock, "state.EditingContext | None"], str]
+
+
+def download_bytes(make: MakeText,
+                   block: GetProfileBlock, editing: state.EditingContext | None) -> bytes:
+    """The file a download button gives: ``make``'s text as UTF-8 (so a byte-order mark or CRLF
+    line ends come back exactly as imported), refused while the block has errors."""
+    errors = [p for p in current_problems(block, editing) if p.is_error]
+    if errors:
+        raise DownloadRefused(f"{len(errors)} error(s): {errors[0].message}")
+    return make(block, editing).encode("utf-8")
+
+
+# Clicks on each download button as the server received them, and as the preview part has seen
+# them (it runs after every callback of the click's rerun, so by then the model holds the edit the
+# click committed).
+_CLICKS = "build_download_clicks"
+_APPLIED = "build_download_clicks_applied"
+
+
+def _on_download_click(kind: str) -> None:
+    clicks = st.session_state.setdefault(_CLICKS, {})
+    clicks[kind] = clicks.get(kind, 0) + 1
+    st.rerun(scope=state.PREVIEW_FRAGMENT)   # not the buttons: their file ids stay valid
+
+
+def note_clicks_applied() -> None:
+    """Call first in the preview part: every callback of this run has run."""
+    st.session_state[_APPLIED] = dict(st.session_state.get(_CLICKS, {}))
+
+
+class _ClickedDownload:
+    """The data of one download button: made when clicked, from the model as it is once the
+    click's own rerun has run its callbacks (a text box the click left commits its value then).
+
+    The browser sends the request for the file before the rerun that carries the click and the
+    typed value; so the n-th call of this button's data waits until the preview part has seen
+    the n-th click since the button was drawn (at most ``CLICK_WAIT_S``)."""
+
+    CLICK_WAIT_S = 10.0
+
+    def __init__(self, kind: str, make: MakeText) -> None:
+        self._kind, self._make = kind, make
+        self._session = SessionReader()
+        self._expected = st.session_state.get(_CLICKS, {}).get(kind, 0)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            self._expected += 1
+            expected = self._expected
+        self._session.wait_until(lambda get: get(_APPLIED, {}).get(self._kind, 0) >= expected,
+                                 self.CLICK_WAIT_S)
+        return download_bytes(self._make, self._session.get(state.BLOCK), self._session.get(state.EDITING))
 
 
 def change_caption(block: GetProfileBlock, editing: state.EditingContext) -> str:
@@ -120,27 +198,23 @@ def render_header() -> None:
     st.subheader("Block JSON", anchor=False)
 
 
-def render(block: GetProfileBlock, problems: list[Problem]) -> None:
-    """Problems, the two downloads and the preview (call inside the preview fragment)."""
+def render_downloads(block: GetProfileBlock, editing: state.EditingContext | None) -> None:
+    """The two download buttons (drawn by the builder: a tick does not redraw them)."""
+    common = {"mime": "application/json", "on_click": _on_download_click, "icon": ":material/download:"}
+    row = st.container(horizontal=True)
+    row.download_button("Download block JSON", _ClickedDownload("block", block_text), args=("block",),
+                        file_name=block_file_name(block, editing), key="build-download-block", **common)
+    row.download_button("Download flow JSON", _ClickedDownload("flow", flow_text), args=("flow",),
+                        file_name=flow_file_name(block, editing), key="build-download-flow", **common)
+
+
+def render_status(block: GetProfileBlock, problems: list[Problem]) -> None:
+    """What the downloads hold (or why they give nothing yet) and the problems."""
     editing = state.editing()
     errors = sum(p.is_error for p in problems)
-    show_list(problems, heading=f"**Problems** · {count_text(problems)}")
-    try:
-        action_text = block_text(block, editing)
-    except Exception as exc:  # noqa: BLE001 - the preview says what is wrong instead of crashing
-        action_text = ""
-        st.error(f"This block cannot be written as JSON yet: {exc}")
-    blocked = errors > 0 or not action_text
-    reason = f"Fix {errors} error{'s' if errors != 1 else ''} to download." if errors else ""
-    common = {"mime": "application/json", "on_click": "ignore", "disabled": blocked,
-              "icon": ":material/download:"}
-    row = st.container(horizontal=True)
-    row.download_button("Download block JSON", _download(block_text, block, editing),
-                        file_name=block_file_name(block, editing), key="build-download-block", **common)
-    row.download_button("Download flow JSON", _download(flow_text, block, editing),
-                        file_name=flow_file_name(block, editing), key="build-download-flow", **common)
-    if reason:
-        st.caption(f":red[{reason}]")
+    if errors:
+        st.caption(f":red[Fix {errors} error{'s' if errors != 1 else ''} to download: "
+                   "until then the buttons give no file.]")
     elif editing is None:
         st.caption("Block JSON: the action alone. Flow JSON: a whole flow the Connect console imports.")
     elif editing.kind == "flow":
@@ -151,7 +225,16 @@ def render(block: GetProfileBlock, problems: list[Problem]) -> None:
                    + change_caption(block, editing))
     if editing is not None:
         render_rewrite_offer(block, editing)
-    if action_text:
-        # A long action scrolls inside the preview rather than stretching the page.
-        height = 640 if action_text.count("\n") > 40 else "content"
-        st.code(action_text, language="json", wrap_lines=True, height=height)
+    show_list(problems, heading=f"**Problems** · {count_text(problems)}")
+
+
+def render_json(block: GetProfileBlock) -> None:
+    """The block JSON, as the block download gives it."""
+    try:
+        action_text = block_text(block, state.editing())
+    except Exception as exc:  # noqa: BLE001 - the preview says what is wrong instead of crashing
+        st.error(f"This block cannot be written as JSON yet: {exc}")
+        return
+    # A long action scrolls inside the preview rather than stretching the page.
+    height = 640 if action_text.count("\n") > 40 else "content"
+    st.code(action_text, language="json", wrap_lines=True, height=height)

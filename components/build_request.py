@@ -62,16 +62,19 @@ def _refresh_value(i: int) -> None:
 def _add() -> None:
     editing.add_identifier(state.block())
     _restructure()
+    state.changed()
 
 
 def _remove(i: int) -> None:
     editing.remove_identifier(state.block(), i)
     _restructure()
+    state.changed()
 
 
 def _move(i: int, step: int) -> None:
     editing.move_identifier(state.block(), i, step)
     _restructure()
+    state.changed()
 
 
 def _on_key_choice(i: int) -> None:
@@ -81,10 +84,12 @@ def _on_key_choice(i: int) -> None:
         ident.key = st.session_state.get(_rkey(i, "custom"), "")
     elif choice is not None:
         ident.key = choice
+    state.changed()
 
 
 def _on_custom_key(i: int) -> None:
     state.block().identifiers[i].key = st.session_state[_rkey(i, "custom")]
+    state.changed()
 
 
 def _on_mode(i: int) -> None:
@@ -98,6 +103,7 @@ def _on_mode(i: int) -> None:
         memory[DYNAMIC] = ident.value
         ident.value = memory.get(STATIC, "")
     _refresh_value(i)
+    state.changed()
 
 
 def _on_static(i: int) -> None:
@@ -106,6 +112,7 @@ def _on_static(i: int) -> None:
     if references.is_reference(ident.value):
         # A value starting with "$." is a reference in the flow language: show it as one.
         _refresh_value(i)
+    state.changed()
 
 
 def _on_namespace(i: int) -> None:
@@ -115,6 +122,7 @@ def _on_namespace(i: int) -> None:
         split = editing.split_reference(ident.value)
         ident.value = editing.reference_value(namespace, split[1] if split else "")
         _refresh_value(i)
+    state.changed()
 
 
 def _on_reference_key(i: int) -> None:
@@ -122,11 +130,13 @@ def _on_reference_key(i: int) -> None:
     split = editing.split_reference(ident.value)
     if split:
         ident.value = editing.reference_value(split[0], st.session_state[_vkey(i, "refkey")])
+    state.changed()
 
 
 def _on_raw_reference(i: int) -> None:
     state.block().identifiers[i].value = st.session_state[_vkey(i, "raw")]
     _refresh_value(i)
+    state.changed()
 
 
 def _on_operator() -> None:
@@ -135,6 +145,7 @@ def _on_operator() -> None:
         st.session_state[state.wkey("operator")] = state.block().operator
     else:
         state.block().operator = choice
+    state.changed()
 
 
 # ---- rendering: model -> widgets ------------------------------------------------------------

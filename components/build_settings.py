@@ -23,15 +23,18 @@ def _id_key() -> str:
 
 def _on_action_id() -> None:
     state.block().action_id = st.session_state[_id_key()]
+    state.changed(file_names=True)
 
 
 def _on_new_id() -> None:
     state.block().action_id = new_action_id()
     st.session_state["build_id_version"] = st.session_state.get("build_id_version", 0) + 1
+    state.changed(file_names=True)
 
 
 def _on_branch(branch: str) -> None:
     state.block().branches[branch] = st.session_state[state.wkey("branch", branch)].strip()
+    state.changed()
 
 
 def render_identifier(problems: list[Problem]) -> None:

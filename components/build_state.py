@@ -10,7 +10,7 @@ are not rendered lose their state (page switch, filter); ``seed`` puts the model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -26,8 +26,12 @@ EDITING = "build_editing"
 TAB = "build_tab"
 TABS = ("Request", "Response fields", "Identifier & branches")
 
-# The fragment holding the open section and the preview (a widget in it reruns just that part).
-BUILDER_FRAGMENT = "build-builder"
+# The page's three parts that rerun alone: the open section (a widget in it reruns it), the download
+# buttons, and the preview (problems, budget, JSON). A change of the block reruns the section and the
+# preview (``changed``); a field tick, the preview alone; the buttons only when their file names change.
+EDITOR_FRAGMENT = "build-editor"
+DOWNLOADS_FRAGMENT = "build-downloads"
+PREVIEW_FRAGMENT = "build-preview"
 
 
 @dataclass
@@ -71,6 +75,14 @@ def seed(key: str, value: Any) -> None:
     """Give a widget its model value unless it already holds the user's."""
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+def changed(*, file_names: bool = False) -> NoReturn:
+    """End a widget callback that changed the block: rerun the open section and the preview (and
+    the download buttons when ``file_names``: their names carry the Identifier). The last
+    statement of the callback: it stops it."""
+    parts = [EDITOR_FRAGMENT, PREVIEW_FRAGMENT] + ([DOWNLOADS_FRAGMENT] if file_names else [])
+    st.rerun(scope=parts)
 
 
 def editing() -> EditingContext | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from components.build_preview import DownloadRefused, block_text, download_bytes
 from profile_block import fields
 from profile_block.block import MAX_IDENTIFIERS
+from profile_block.flow import dump_document
 from tests.app.conftest import (
     button,
     downloads,
@@ -195,21 +199,26 @@ def test_custom_attribute_add_and_an_invalid_name_keeps_the_text(build):
     assert not [m for m in build.multiselect if m.label == "In the response (× removes one)"]
 
 
-def test_errors_disable_both_downloads_with_the_reason(build):
+def test_errors_are_named_and_the_downloads_give_no_file_until_fixed(build):
     widget(build, "segmented_control", "Value").set_value("Static").run()
     full(build)
     widget(build, "text_input", "Static value").input("").run()
     full(build)
     buttons = downloads(build)
     assert set(buttons) == {"Download block JSON", "Download flow JSON"}
-    assert all(b.disabled for b in buttons.values())
+    # Never disabled: a click on a disabled button is lost even when the value it commits fixes the
+    # error (tests/e2e/test_build_downloads.py); the file is refused when made instead.
+    assert not any(b.disabled for b in buttons.values())
     assert any("Fix 1 error to download" in c for c in texts(build, "caption"))
+    with pytest.raises(DownloadRefused, match="empty"):
+        download_bytes(block_text, model(build), None)
     # The problem is listed (naming its part) and also shown next to the value.
     assert any("criterion 1 value" in m.lower() for m in texts(build, "markdown"))
     assert texts(build, "error"), "the error is shown next to the widget"
     widget(build, "text_input", "Static value").input("+15555550100").run()
     full(build)
-    assert not any(b.disabled for b in downloads(build).values())
+    assert not any("Fix 1 error" in c for c in texts(build, "caption"))
+    assert download_bytes(block_text, model(build), None) == dump_document(model(build).to_action()).encode()
 
 
 def test_action_identifier_is_checked(build):
@@ -218,7 +227,8 @@ def test_action_identifier_is_checked(build):
     full(build)
     assert model(build).action_id == "bad:id"
     assert any("bad:id" in e for e in texts(build, "error"))
-    assert all(b.disabled for b in downloads(build).values())
+    with pytest.raises(DownloadRefused, match="bad:id"):
+        download_bytes(block_text, model(build), None)
     button(build, "New ID").click().run()
     full(build)
     assert model(build).action_id != "bad:id"

@@ -1,5 +1,5 @@
 """The Build page with each of the 17 real flows: uploaded and opened, the downloads give the file back
-byte for byte, and the page's verdict (errors that disable the downloads, or a refused import) is the
+byte for byte, and the page's verdict (errors that refuse the downloads, or a refused import) is the
 one ``python -m profile_block validate`` gives the same file."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from components.build_preview import block_text, flow_text
+from components.build_preview import DownloadRefused, block_text, download_bytes, flow_text
 from profile_block.cli import main as cli_main
-from tests.app.conftest import button, downloads, full, model, show, texts, widget
+from tests.app.conftest import button, full, model, show, texts, widget
 from tests.app.test_build_import import edit_buttons, upload
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
@@ -47,10 +47,15 @@ def test_a_real_file_comes_back_byte_for_byte_and_the_verdict_is_validates(build
         return
     assert not refused
     block = model(build)
-    download = flow_text(block, editing) if editing.kind == "flow" else block_text(block, editing)
-    assert download.encode("utf-8") == data
-    disabled = {d.disabled for d in downloads(build).values()}
-    assert disabled == {code == 1}
+    make = flow_text if editing.kind == "flow" else block_text
+    assert make(block, editing).encode("utf-8") == data
+    refusing = any(c.startswith(":red[Fix ") for c in texts(build, "caption"))
+    assert refusing == (code == 1)
+    if code == 1:
+        with pytest.raises(DownloadRefused):
+            download_bytes(make, block, editing)
+    else:
+        assert download_bytes(make, block, editing) == data
 
 
 def test_an_edit_on_the_page_changes_only_that_block_of_a_minified_export(build):
