@@ -51,12 +51,19 @@ def render_identifier(problems: list[Problem]) -> None:
     show_inline(problems, "identifier")
 
 
+BRANCHES_OPEN = "build_branches_open"     # the Branches expander: open or closed (a view setting)
+
+
 def render_branches(problems: list[Problem]) -> None:
     block = state.block()
     connected = sum(1 for b in BRANCHES if block.branches.get(b))
-    label = f"Branches ({connected} of {len(BRANCHES)} connected)"
-    has_problem = any(p.part.startswith("branch:") for p in problems)
-    with st.expander(label, expanded=has_problem, icon=":material/call_split:"):
+    if any(p.part.startswith("branch:") for p in problems):
+        st.session_state[BRANCHES_OPEN] = True     # a branch problem is shown, not hidden
+    state.seed(BRANCHES_OPEN, False)
+    # A fixed label (the count is beside it): a label that changes makes the browser redraw the
+    # expander closed, under the cursor of someone typing the next target.
+    st.caption(f"{connected} of {len(BRANCHES)} branches connected")
+    with st.expander("Branches", key=BRANCHES_OPEN, on_change="rerun", icon=":material/call_split:"):
         if state.editing() is None:
             st.caption("Optional: the Identifier of the action each branch goes to (its NextAction). "
                        "Left empty, the downloaded flow ends the contact on that branch.")
