@@ -8,6 +8,7 @@ this router and its sidebar. This is the only module that imports profiles_sandb
 Customer Profiles service and hands its endpoint to the components, which see only a URL.
 """
 
+import gc
 import os
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def local_service() -> connection.LocalService:
     return connection.LocalService(_running_sandbox().endpoint_url, DEMO_DOMAIN, DEMO_EXAMPLES)
 
 
+@st.cache_resource(show_spinner=False)
+def _freeze_start_up_objects() -> bool:
+    """Once per process, after the first sidebar run (libraries imported, local service and client
+    started): Streamlit runs a full gc.collect() after every script run (runner.postScriptGC), which
+    walks every object of the process; frozen, the start-up objects are left out of it
+    (benchmarks/builder_rerun.py)."""
+    gc.freeze()
+    return True
+
+
 navigation = st.navigation(PAGES)
 connection.render_sidebar(local_service)
+_freeze_start_up_objects()
 navigation.run()
