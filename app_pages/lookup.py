@@ -8,6 +8,7 @@ profile_block.lookup.run_lookup, the widgets are components.lookup_*.
 import streamlit as st
 
 from components import connection, lookup_block, lookup_contact, lookup_result
+from components.text import literal
 from profile_block.block import GetProfileBlock
 from profile_block.lookup import run_lookup
 
@@ -26,7 +27,7 @@ with contact_col:
         reason = active.message if active else (
             "this page was opened by its address before the app's start page ran, so the sidebar "
             "connection panel is missing. Open the app's start page, then come back to Lookup.")
-        st.error(f"Not connected: {reason}", icon=":material/cloud_off:")
+        st.error(f"Not connected: {literal(reason)}", icon=":material/cloud_off:")
     else:
         st.caption(f"Searching {active.where}.")
     run = st.button("Run lookup", type="primary", icon=":material/person_search:", key="lookup_run",

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components import build_state as state
 from components.problems import show_inline
+from components.text import literal
 from profile_block import editing, fields
 from profile_block.block import Problem
 
@@ -137,12 +138,12 @@ def _render_custom(problems: list[Problem]) -> None:
         with row:
             st.text_input("New custom attribute: Attributes.", key=_attribute_input_key(),
                           placeholder="e.g. tier", width=320,
-                          help="A profile attribute your domain defines; the flow reads it as "
-                               "$.Customer.Attributes.<name>.")
+                          help=literal("A profile attribute your domain defines; the flow reads it as "
+                                       "$.Customer.Attributes.<name>."))
             st.form_submit_button("Add attribute", icon=":material/add:", on_click=_on_add_attribute)
     reason = st.session_state.get(ATTRIBUTE_ERROR)
     if reason:
-        st.error(reason, icon=":material/error:")
+        st.error(literal(reason), icon=":material/error:")
 
 
 def render(problems: list[Problem]) -> None:
@@ -161,7 +162,7 @@ def render(problems: list[Problem]) -> None:
             any_shown = True
             _render_group(group, shown, selected, problems)
     if not any_shown:
-        st.info(f"No standard field has “{text}” in its name. "
+        st.info(f"No standard field has “{literal(text)}” in its name. "
                 "Custom attributes can have any name: add it below.")
     _render_custom(problems)
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import build_state as state
 from components.build_preview import document_in_hand
+from components.text import code, literal
 from profile_block import editing, flow, splice
 from profile_block.block import ActionFormatError, GetProfileBlock, Problem, read_action
 from profile_block.document import ImportedDocument
@@ -161,7 +162,7 @@ def render_import() -> None:
                          placeholder='{"Version": "2019-10-30", "Actions": [...]}  or  one action')
             st.button("Load", key="build-import-load", on_click=_on_paste, icon=":material/input:")
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(literal(error), icon=":material/error:")
         if candidate is not None:
             _render_listing(candidate)
 
@@ -171,17 +172,17 @@ def _render_listing(candidate: Candidate) -> None:
     current = state.editing()
     editing_at = (current.opened.position if current is not None and current.import_id == candidate.import_id
                   else None)
-    st.markdown(f"**Get profile blocks in {candidate.source_name}** · {len(rows)} found")
+    st.markdown(f"**Get profile blocks in {literal(candidate.source_name)}** · {len(rows)} found")
     for row in rows:
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
             with st.container():
-                st.markdown(f"`{row.action_id or '(no Identifier)'}`")
+                st.markdown(code(row.action_id) if row.action_id else "(no Identifier)")
                 if row.unreadable:
-                    st.caption(f":red[Cannot be edited: {row.unreadable}]")
+                    st.caption(f":red[Cannot be edited: {literal(row.unreadable)}]")
                 else:
                     notes = f" · {len(row.notes)} reading note{'s' if len(row.notes) != 1 else ''}" \
                         if row.notes else ""
-                    st.caption(row.summary + notes)
+                    st.caption(literal(row.summary) + notes)
             if editing_at == row.position:
                 st.badge("Editing", icon=":material/edit:", color="green")
             else:
@@ -198,14 +199,15 @@ def render_banner(block: GetProfileBlock) -> None:
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
             if context.kind == "flow":
                 st.markdown(
-                    f":material/account_tree: Editing block **`{context.original_id}`** of the imported flow "
-                    f"**{context.source_name}** ({context.action_count} actions). “Download flow JSON” gives "
-                    "that flow back byte for byte, except this block once you change it.")
+                    f":material/account_tree: Editing block **{code(context.original_id)}** of the imported "
+                    f"flow **{literal(context.source_name)}** ({context.action_count} actions). “Download "
+                    "flow JSON” gives that flow back byte for byte, except this block once you change it.")
             else:
                 st.markdown(
-                    f":material/data_object: Editing the action imported from **{context.source_name}**. "
-                    "“Download block JSON” gives that file back byte for byte until you change the block.")
+                    f":material/data_object: Editing the action imported from "
+                    f"**{literal(context.source_name)}**. “Download block JSON” gives that file back byte "
+                    "for byte until you change the block.")
             st.button("Start a fresh standalone block", key="build-fresh", on_click=_on_fresh,
                       icon=":material/note_add:")
     if flash:
-        st.success(flash, icon=":material/check_circle:")
+        st.success(literal(flash), icon=":material/check_circle:")

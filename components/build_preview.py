@@ -20,6 +20,7 @@ import streamlit as st
 from components import build_state as state
 from components.problems import count_text, show_list
 from components.session_runs import SessionReader
+from components.text import literal
 from profile_block import flow, splice
 from profile_block.block import GetProfileBlock, Problem, read_action
 from profile_block.splice import Opened
@@ -158,7 +159,7 @@ class _ClickedDownload:
 def change_caption(block: GetProfileBlock, editing: state.EditingContext) -> str:
     """What the flow download changes in the imported document, in one sentence."""
     exported = splice.export(editing.opened, block, rewrite=editing.rewrite)
-    name = editing.source_name
+    name = literal(editing.source_name)
     if not exported.changed:
         return f"Unchanged so far: the download is {name} byte for byte."
     ranges = splice.changed_lines(exported)
@@ -233,7 +234,7 @@ def render_json(block: GetProfileBlock) -> None:
     try:
         action_text = block_text(block, state.editing())
     except Exception as exc:  # noqa: BLE001 - the preview says what is wrong instead of crashing
-        st.error(f"This block cannot be written as JSON yet: {exc}")
+        st.error(f"This block cannot be written as JSON yet: {literal(exc)}")
         return
     # A long action scrolls inside the preview rather than stretching the page.
     height = 640 if action_text.count("\n") > 40 else "content"

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components import build_state as state
 from components.problems import show_inline
+from components.text import code, literal
 from profile_block import editing, keys, references
 from profile_block.block import MAX_IDENTIFIERS, OPERATORS, Identifier, Problem
 
@@ -175,7 +176,7 @@ def _render_key(i: int, ident: Identifier, custom_keys: Sequence[str], problems:
         state.seed(custom_key, "" if ident.key in options else ident.key)
         st.text_input("Custom key name", key=custom_key, on_change=_on_custom_key, args=(i,),
                       placeholder="e.g. loyaltyId", max_chars=200,
-                      help="Letters, digits, '_' and '-', at most 64 characters.")
+                      help=literal("Letters, digits, '_' and '-', at most 64 characters."))
     show_inline(problems, f"criterion:{i}:key")
 
 
@@ -185,8 +186,8 @@ def _render_value(i: int, ident: Identifier, problems: list[Problem]) -> None:
     state.seed(mode_key, DYNAMIC if dynamic else STATIC)
     st.segmented_control(
         "Value", [STATIC, DYNAMIC], key=mode_key, on_change=_on_mode, args=(i,), required=True,
-        help="Static: the same text for every contact. Dynamic: a value of the contact, "
-             "read when the flow runs ($.CustomerEndpoint.Address, $.Attributes.<key> …).")
+        help=literal("Static: the same text for every contact. Dynamic: a value of the contact, "
+                     "read when the flow runs ($.CustomerEndpoint.Address, $.Attributes.<key> …)."))
     if not dynamic:
         static_key = _vkey(i, "static")
         state.seed(static_key, ident.value)
@@ -210,7 +211,7 @@ def _render_reference(i: int, ident: Identifier) -> None:
         raw_key = _vkey(i, "raw")
         state.seed(raw_key, ident.value)
         st.text_input("Reference", key=raw_key, on_change=_on_raw_reference, args=(i,),
-                      help="A whole-value reference such as $.Attributes.account.")
+                      help=literal("A whole-value reference such as $.Attributes.account."))
         state.seed(ns_key, None)
         st.selectbox("…or pick a contact value", names, key=ns_key, format_func=_ns_label,
                      on_change=_on_namespace, args=(i,), placeholder="Pick a contact value")
@@ -224,7 +225,7 @@ def _render_reference(i: int, ident: Identifier) -> None:
         state.seed(refkey_key, ref_key)
         st.text_input(f"Key after {namespace}.", key=refkey_key, on_change=_on_reference_key, args=(i,),
                       placeholder="e.g. account")
-    st.caption(f"Reads `{ident.value}` when the flow runs.")
+    st.caption(f"Reads {code(ident.value)} when the flow runs.")
 
 
 def _render_row(i: int, count: int, custom_keys: Sequence[str], problems: list[Problem]) -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import build_state as state
 from components.problems import show_inline
+from components.text import literal
 from profile_block.block import BRANCH_LABELS, BRANCHES, Problem, new_action_id
 
 BRANCH_HELP = {
@@ -44,8 +45,8 @@ def render_identifier(problems: list[Problem]) -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")
     with row:
         st.text_input("Action Identifier", key=key, on_change=_on_action_id, max_chars=200,
-                      help="The block's Identifier in the flow: up to 50 characters, none of "
-                           "% : ( \\ / ) = $ , ; [ ] { }. The Connect console uses UUIDs.")
+                      help=literal("The block's Identifier in the flow: up to 50 characters, none of "
+                                   "% : ( \\ / ) = $ , ; [ ] { }. The Connect console uses UUIDs."))
         st.button("New ID", icon=":material/autorenew:", key=state.wkey("new-id"), on_click=_on_new_id,
                   help="Replace it with a fresh UUID")
     show_inline(problems, "identifier")
@@ -76,7 +77,7 @@ def render_branches(problems: list[Problem]) -> None:
             state.seed(key, block.branches.get(branch, ""))
             with left if n % 2 == 0 else right:
                 st.text_input(BRANCH_LABELS[branch], key=key, on_change=_on_branch, args=(branch,),
-                              help=BRANCH_HELP.get(branch), placeholder="Identifier of the next action")
+                              help=literal(BRANCH_HELP[branch]), placeholder="Identifier of the next action")
                 show_inline(problems, f"branch:{branch}")
 
 

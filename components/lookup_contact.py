@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.text import code, literal, literal_rows
 from profile_block import references
 from profile_block.block import GetProfileBlock
 from profile_block.lookup import contact_paths, suggest_contact_value
@@ -57,11 +58,12 @@ def render(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> dic
         if key not in st.session_state:
             # First visit or back from another page: the stored value, else a demo suggestion.
             st.session_state[key] = stored.setdefault(path, suggest_contact_value(path, block, examples))
-        used_by = ", ".join(f"`{k}`" for k in _referencing_keys(block, path))
-        st.text_input(path, key=key, on_change=_on_input, args=(path,),
-                      help=f"The value of $.{path} for this contact; searched with {used_by}.")
+        used_by = ", ".join(code(k) for k in _referencing_keys(block, path))
+        st.text_input(literal(path), key=key, on_change=_on_input, args=(path,),
+                      help=f"The value of {code('$.' + path)} for this contact; searched with {used_by}.")
     for ident in statics:
-        st.caption(f"`{ident.key}` is searched with the static value `{ident.value or '(empty)'}`.")
+        st.caption(f"{code(ident.key)} is searched with the static value "
+                   f"{code(ident.value) if ident.value else '(empty)'}.")
     return {path: stored.get(path, "") for path in paths}
 
 
@@ -76,13 +78,13 @@ def _example_buttons(block: GetProfileBlock, path: str, examples: Sequence[Mappi
     matching = [e for e in examples if e.get("key") in keys_here]
     if not matching:
         return
-    st.caption(f"Demo values for {path} (click one to fill it in and run the lookup):")
+    st.caption(f"Demo values for {literal(path)} (click one to fill it in and run the lookup):")
     row = st.container(horizontal=True, gap="small")
     with row:
         for n, example in enumerate(matching[:6]):
-            st.button(f"{example['value']} · {example.get('expect', '')}", key=f"lookup_example:{path}:{n}",
-                      on_click=_use_example, args=(path, str(example["value"])),
-                      help=str(example.get("note", "")))
+            st.button(literal(f"{example['value']} · {example.get('expect', '')}"),
+                      key=f"lookup_example:{path}:{n}", on_click=_use_example,
+                      args=(path, str(example["value"])), help=literal(example.get("note", "")))
 
 
 def render_examples(examples: Sequence[Mapping[str, Any]]) -> None:
@@ -90,5 +92,5 @@ def render_examples(examples: Sequence[Mapping[str, Any]]) -> None:
     if not examples:
         return
     with st.expander("Demo values in the local sandbox (domain demo)", icon=":material/lightbulb:"):
-        st.table([{"Value": e["value"], "Search key": e["key"], "Finds": e.get("expect", ""),
-                   "Why": e.get("note", "")} for e in examples])
+        st.table(literal_rows({"Value": e["value"], "Search key": e["key"], "Finds": e.get("expect", ""),
+                               "Why": e.get("note", "")} for e in examples))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from components.text import code, literal, literal_rows
 from profile_block.block import BRANCH_LABELS, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
 from profile_block.lookup import LookupResult, match_summary
 
@@ -34,27 +35,28 @@ def remember(result: LookupResult, where: str) -> None:
 
 def branch_text(result: LookupResult) -> str:
     """"**Success** branch (`Success`) → next action `abc`" in markdown."""
-    target = f"next action `{result.next_action}`" if result.next_action else \
+    target = f"next action {code(result.next_action)}" if result.next_action else \
         "next action not connected yet (set it on the Build page)"
     label = BRANCH_LABELS.get(result.branch, result.branch)
-    code = f" (`{result.branch}`)" if label != result.branch else ""
-    return f"**{label}** branch{code} → {target}"
+    shown_code = f" ({code(result.branch)})" if label != result.branch else ""
+    return f"**{label}** branch{shown_code} → {target}"
 
 
 def render(result: LookupResult, where: str) -> None:
     """The branch prominently, then what the flow gets and what was sent."""
     show, icon = _BANNERS.get(result.branch, (st.info, None))
-    show(f"{branch_text(result)}  \n{result.reason}", icon=icon)
-    st.caption(f"Test contact: {result.contact_text} · searched {where} · took {result.elapsed_ms:,.1f} ms")
+    show(f"{branch_text(result)}  \n{literal(result.reason)}", icon=icon)
+    st.caption(f"Test contact: {literal(result.contact_text)} · searched {where} · "
+               f"took {result.elapsed_ms:,.1f} ms")
     if result.branch == SUCCESS:
         st.markdown("**Contact attributes the flow gets**")
-        st.table([{"Attribute": path, "Value": value} for path, value in result.customer_rows()])
+        st.table(literal_rows({"Attribute": path, "Value": value} for path, value in result.customer_rows()))
         if len(result.customer) == 1:
             st.caption("Only ProfileId: tick response fields on the Build page to bring back more.")
     elif result.branch == MULTIPLE_FOUND:
         more = " (the first few; more exist)" if result.response and result.response.get("NextToken") else ""
         st.markdown(f"**Profiles that matched**{more} · no `$.Customer` attributes are set on this branch")
-        st.table([match_summary(p) for p in result.matches])
+        st.table(literal_rows(match_summary(p) for p in result.matches))
     else:
         st.caption("No `$.Customer` attributes are set on this branch.")
     if result.request is not None:
@@ -80,10 +82,10 @@ def render_history(history: Sequence[tuple[str, LookupResult]]) -> None:
     if not history:
         return
     st.subheader("Recent lookups", anchor=False)
-    st.table([{
+    st.table(literal_rows({
         "At": at,
         "Test contact": r.contact_text,
         "Branch": BRANCH_LABELS.get(r.branch, r.branch),
         "Found": _found(r),
         "ms": f"{r.elapsed_ms:,.1f}",
-    } for at, r in history])
+    } for at, r in history))

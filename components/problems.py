@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
+from components.text import literal
 from profile_block.block import Problem
 
 
@@ -35,9 +36,9 @@ def show_inline(problems: Iterable[Problem], *parts: str, prefix: str = "") -> N
     """Show, right here, the problems about ``parts`` (errors red, warnings amber)."""
     for p in about(problems, *parts, prefix=prefix):
         if p.is_error:
-            st.error(p.message, icon=":material/error:")
+            st.error(literal(p.message), icon=":material/error:")
         else:
-            st.warning(p.message, icon=":material/warning:")
+            st.warning(literal(p.message), icon=":material/warning:")
 
 
 def show_list(problems: Sequence[Problem], heading: str = "") -> None:
@@ -50,12 +51,6 @@ def show_list(problems: Sequence[Problem], heading: str = "") -> None:
     for p in ordered:
         badge = ":red-badge[Error]" if p.is_error else ":orange-badge[Warning]"
         where = f"block {p.block_id}, {p.where}" if p.block_id else p.where
-        lines.append(f"- {badge} **{_escape(where)}**: {_escape(p.message)}")
+        lines.append(f"- {badge} **{literal(where)}**: {literal(p.message)}")
     st.container(border=True).markdown("\n".join(lines))
 
-
-def _escape(text: str) -> str:
-    """Markdown-safe text: user-typed names may hold '*', '_', '$' or brackets."""
-    for ch in "\\`*_{}[]()#+-.!$<>|~":
-        text = text.replace(ch, "\\" + ch)
-    return text

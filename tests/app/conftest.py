@@ -8,6 +8,7 @@ page load would, so every widget can be found again.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,21 @@ def downloads(at: AppTest) -> dict[str, Any]:
     return {d.proto.label: d.proto for d in at.get("download_button")}
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown text the page escaped (components.text.literal): AppTest
+    holds the Markdown source, the browser shows it without the backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    """The texts of every element of ``kind`` ("markdown", "caption", "error" ...), as shown."""
+    return [shown(e.value) for e in getattr(at, kind)]
+
+
+def shown_table(frame: Any) -> Any:
+    """An ``st.table``'s data as shown (its cells and headers read Markdown)."""
+    frame = frame.rename(columns=lambda c: shown(c) if isinstance(c, str) else c)
+    return frame.map(lambda v: shown(v) if isinstance(v, str) else v)
 
 
 def field_box(at: AppTest, name: str):
@@ -79,12 +93,12 @@ def field_box(at: AppTest, name: str):
 
 
 def button(at: AppTest, label: str, nth: int = 0):
-    matches = [b for b in at.button if b.label == label]
+    matches = [b for b in at.button if shown(b.label) == label]
     assert matches, f"no button labelled {label!r}; have {[b.label for b in at.button]}"
     return matches[nth]
 
 
 def widget(at: AppTest, kind: str, label: str, nth: int = 0):
-    matches = [w for w in getattr(at, kind) if w.label == label]
+    matches = [w for w in getattr(at, kind) if shown(w.label) == label]
     assert matches, f"no {kind} labelled {label!r}; have {[w.label for w in getattr(at, kind)]}"
     return matches[nth]

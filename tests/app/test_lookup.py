@@ -18,6 +18,7 @@ from profile_block import aws
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import start_in_thread
+from tests.app.conftest import shown, shown_table, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOKUP_PAGE = ROOT / "app_pages" / "lookup.py"
@@ -54,19 +55,19 @@ def run_with(at: AppTest, **values: str) -> AppTest:
 
 def tables(at: AppTest) -> dict[str, Any]:
     """The page's tables by their first column name."""
-    return {t.value.columns[0]: t.value for t in at.table}
+    return {shown(t.value.columns[0]): shown_table(t.value) for t in at.table}
 
 
 def banner_texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    return texts(at, kind)
 
 
 def test_opened_first_it_creates_the_default_block_and_prefills_a_demo_value(sandbox):
     at = open_page(sandbox)
     assert isinstance(at.session_state["block"], GetProfileBlock)
-    assert [t.label for t in at.text_input] == [PHONE]
+    assert [shown(t.label) for t in at.text_input] == [PHONE]
     assert at.text_input(key=PHONE_INPUT).value == "+15555550100"
-    labels = [b.label for b in at.button]
+    labels = [shown(b.label) for b in at.button]
     for number in ("+15555550100", "+15555550111", "+15555550199"):
         assert any(label.startswith(number) for label in labels), labels
     demo = tables(at)["Value"]
@@ -112,7 +113,7 @@ def test_an_empty_value_takes_the_error_branch_with_the_reason(sandbox):
 
 def test_a_demo_value_button_fills_the_input_and_runs(sandbox):
     at = open_page(sandbox)
-    [b for b in at.button if b.label.startswith("+15555550111")][0].click().run()
+    [b for b in at.button if shown(b.label).startswith("+15555550111")][0].click().run()
     assert at.text_input(key=PHONE_INPUT).value == "+15555550111"
     assert "Multiple found" in " ".join(banner_texts(at, "warning"))
 
@@ -134,7 +135,7 @@ def test_one_input_per_reference_and_static_values_are_explained(sandbox):
                                          Identifier("_account", "A-1001")],
                             operator="AND", fields=["LastName"])
     at = open_page(sandbox, block)
-    assert [t.label for t in at.text_input] == [PHONE, "Attributes.loyalty"]
+    assert [shown(t.label) for t in at.text_input] == [PHONE, "Attributes.loyalty"]
     assert at.text_input(key="lookup_contact_input:Attributes.loyalty").value == "LOY-1001"
     assert any("static value `A-1001`" in c.value for c in at.caption)
     run_with(at)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import wait_until_idle
@@ -33,6 +34,8 @@ def tick(page: Page, name: str) -> None:
 
 
 def preview_text(page: Page) -> str:
+    """The JSON preview's text once the page is idle (during a run a stale copy may show beside it)."""
+    wait_until_idle(page)
     return page.locator('[data-testid="stCode"] code').inner_text()
 
 
@@ -45,13 +48,13 @@ def wait_for_preview(page: Page, predicate) -> dict[str, Any]:
     code = page.locator('[data-testid="stCode"] code')
     for _ in range(100):
         try:
-            action = json.loads(code.inner_text())
-        except json.JSONDecodeError:
+            action = json.loads(code.inner_text(timeout=5_000))
+        except (json.JSONDecodeError, PlaywrightError):    # mid-run: no preview, or two
             action = None
         if action is not None and predicate(action):
             return action
         page.wait_for_timeout(100)
-    raise AssertionError(f"the preview never matched; it shows:\n{code.inner_text()}")
+    raise AssertionError(f"the preview never matched; it shows:\n{preview_text(page)}")
 
 
 def fields_of(action: dict[str, Any]) -> list[str]:
