@@ -49,3 +49,7 @@ def test_dollar_signs_in_messages_stay_text(page: Page, app_url: str):
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="Try the block: live lookup")).to_be_visible()
     no_maths(page)
+    # ...and the result of running it: the reason names the values it could not send.
+    page.get_by_role("button", name="Run lookup").click()
+    expect(page.get_by_text("Recent lookups")).to_be_visible()
+    no_maths(page)
