@@ -52,6 +52,20 @@ def valid_blocks(draw: st.DrawFn) -> GetProfileBlock:
     )
 
 
+@st.composite
+def any_blocks(draw: st.DrawFn) -> GetProfileBlock:
+    """Any block the page can hold while a user edits it or after an import: every part any text
+    (empty keys, odd operators, repeated or unknown fields, more than five identifiers)."""
+    text = st.text(max_size=40)
+    return GetProfileBlock(
+        action_id=draw(text),
+        identifiers=draw(st.lists(st.builds(Identifier, text, text), max_size=7)),
+        operator=draw(st.one_of(st.sampled_from(["AND", "OR"]), text)),
+        fields=draw(st.lists(st.one_of(field_names, text), max_size=70)),
+        branches={b: draw(text) for b in BRANCHES},
+    )
+
+
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6),
                          st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
 json_values: st.SearchStrategy[Any] = st.recursive(

@@ -1,0 +1,89 @@
+"""profile_block.link: a block in a page address, and what a damaged or foreign address gives."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from profile_block.block import GetProfileBlock, read_action
+from profile_block.link import (
+    MAX_JSON_BYTES,
+    Linked,
+    LinkError,
+    Source,
+    block_link,
+    fits,
+    read_link,
+)
+from tests.app.flows import maximal_action
+from tests.unit.strategies import any_blocks, valid_blocks
+
+
+def same(a: GetProfileBlock, b: GetProfileBlock) -> bool:
+    """Equal in every part, the operator of a one-identifier block included."""
+    return (a.action_id, [(i.key, i.value) for i in a.identifiers], a.operator, a.fields, a.branches) == \
+        (b.action_id, [(i.key, i.value) for i in b.identifiers], b.operator, b.fields, b.branches)
+
+
+def pack(payload: object, version: str = "1") -> str:
+    data = zlib.compress(json.dumps(payload).encode())
+    return version + "." + base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@given(any_blocks())
+def test_any_block_comes_back_from_its_link(block):
+    linked = read_link(block_link(block))
+    assert same(linked.block, block) and linked.source is None
+
+
+@given(valid_blocks(), st.text(max_size=30), st.text(max_size=30), st.sampled_from(["flow", "action"]))
+def test_the_imported_file_it_came_from_comes_back_too(block, name, original_id, kind):
+    source = Source(name, original_id, kind)
+    assert read_link(block_link(block, source)) == Linked(read_link(block_link(block)).block, source)
+
+
+def test_a_link_is_url_safe_versioned_and_short_for_the_largest_block():
+    block = read_action(maximal_action())[0]
+    text = block_link(block)
+    assert text.startswith("1.") and fits(text)
+    assert set(text[2:]) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    # 5 criteria, 55 fields and 10 custom attributes in a few hundred characters.
+    assert len(text) < 600, len(text)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "not a block link"),
+    ("hello", "not a block link"),
+    ("2.eJzLSM3JyQcABiwCFQ", "format 2, and this page reads format 1"),
+    ("1.!!!!", "damaged"),
+    ("1.aGVsbG8", "damaged"),                                  # base64 of text that is not zlib
+    (pack({"a": 1}), "not a block"),
+    (pack(["id", [["k"]], "OR", [], ["", "", "", ""]]), "not a block"),
+    (pack(["id", [], "OR", [999], ["", "", "", ""]]), "not a block"),
+    (pack(["id", [], "OR", [], ["", "", "", ""], {"name": 1}]), "imported file"),
+])
+def test_a_damaged_or_foreign_link_says_why(text, says):
+    with pytest.raises(LinkError, match=says):
+        read_link(text)
+
+
+def test_a_cut_link_and_a_zip_bomb_are_refused_in_words():
+    whole = block_link(read_action(maximal_action())[0])
+    with pytest.raises(LinkError, match="cut short|damaged"):
+        read_link(whole[: len(whole) // 2])
+    bomb = "1." + base64.urlsafe_b64encode(zlib.compress(b"[" * (MAX_JSON_BYTES * 4))).decode()
+    with pytest.raises(LinkError, match="more than"):
+        read_link(bomb)
+
+
+@given(st.text(max_size=200))
+def test_any_text_gives_a_block_or_a_link_error(text):
+    try:
+        assert isinstance(read_link(text), Linked)
+    except LinkError:
+        pass
