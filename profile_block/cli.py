@@ -33,6 +33,7 @@ from profile_block.block import (
     new_action_id,
     read_action,
 )
+from profile_block.document import MAX_DOCUMENT_BYTES
 from profile_block.flow import (
     MAX_FLOW_CHARS,
     DocumentError,
@@ -46,9 +47,9 @@ from profile_block.flow import (
 
 PROG = "python -m profile_block"
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-# A flow is at most MAX_FLOW_CHARS characters, and a UTF-8 character at most 4 bytes: read no
-# more than that, so a huge file is refused without loading it all.
-MAX_INPUT_BYTES = MAX_FLOW_CHARS * 4
+# Read no more than a flow can be (profile_block.document), so a huge file is refused without
+# loading it all.
+MAX_INPUT_BYTES = MAX_DOCUMENT_BYTES
 
 
 class UsageError(Exception):

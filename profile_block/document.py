@@ -17,9 +17,12 @@ from profile_block import jsontext
 from profile_block.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, json_kind
 
 MAX_FLOW_CHARS = 256_000   # CreateContactFlow content limit
+BOM = "\ufeff"
+# A flow is at most MAX_FLOW_CHARS characters, a UTF-8 character at most 4 bytes (plus a byte-order
+# mark): a larger file cannot be one, whatever it holds, and need not be read to say so.
+MAX_DOCUMENT_BYTES = MAX_FLOW_CHARS * 4 + len(BOM.encode("utf-8"))
 # Real flows nest a handful of levels; a limit keeps deep garbage from exhausting the stack later.
 MAX_NESTING = 64
-BOM = "\ufeff"
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
 # What a GetCustomerProfile action's Parameters hold: an object of only these is not a whole action.
 _PARAMETER_PARTS = ("ProfileRequestData", "ProfileResponseData", *MISPLACED_REQUEST_MEMBERS)
@@ -66,6 +69,15 @@ def _nesting_depth(obj: Any) -> int:
         children = node.values() if isinstance(node, dict) else node
         stack += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
     return deepest
+
+
+def size_problem(name: str, byte_count: int) -> str | None:
+    """Why a file of ``byte_count`` bytes cannot be a flow or action (None when its size can be)."""
+    if byte_count <= MAX_DOCUMENT_BYTES:
+        return None
+    shown = f"{byte_count / 1_000_000:,.1f} MB" if byte_count >= 100_000 else f"{byte_count:,} bytes"
+    return (f"{name} is {shown}, too large to be a flow or an action: Amazon Connect accepts flows of at "
+            f"most {MAX_FLOW_CHARS:,} characters (at most {MAX_DOCUMENT_BYTES / 1_000_000:.1f} MB).")
 
 
 def _decode(data: str | bytes | bytearray) -> str:
