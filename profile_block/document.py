@@ -75,9 +75,9 @@ def size_problem(name: str, byte_count: int) -> str | None:
     """Why a file of ``byte_count`` bytes cannot be a flow or action (None when its size can be)."""
     if byte_count <= MAX_DOCUMENT_BYTES:
         return None
-    shown = f"{byte_count / 1_000_000:,.1f} MB" if byte_count >= 100_000 else f"{byte_count:,} bytes"
+    shown = f"{byte_count / 1_000_000:,.1f} MB" if byte_count >= 1_100_000 else f"{byte_count:,} bytes"
     return (f"{name} is {shown}, too large to be a flow or an action: Amazon Connect accepts flows of at "
-            f"most {MAX_FLOW_CHARS:,} characters (at most {MAX_DOCUMENT_BYTES / 1_000_000:.1f} MB).")
+            f"most {MAX_FLOW_CHARS:,} characters, which is at most {MAX_DOCUMENT_BYTES:,} bytes.")
 
 
 def _decode(data: str | bytes | bytearray) -> str:

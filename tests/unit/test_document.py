@@ -55,3 +55,12 @@ def test_repeated_keys_are_kept_for_the_checks_not_refused() -> None:
     assert doc.document["Version"] == "2019-10-30"
     (duplicate,) = doc.duplicates
     assert duplicate.key == "Version" and duplicate.path == "(the document)"
+
+
+def test_a_file_larger_than_any_flow_is_refused_by_its_size_in_words():
+    from profile_block.document import MAX_DOCUMENT_BYTES, size_problem
+
+    assert size_problem("inbound.json", MAX_DOCUMENT_BYTES) is None
+    said = size_problem("export.zip", 6_000_000)
+    assert said is not None and said.startswith("export.zip is 6.0 MB") and "256,000 characters" in said
+    assert "1,024,004 bytes" in (size_problem("a.json", MAX_DOCUMENT_BYTES + 1) or "")
