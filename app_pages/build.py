@@ -8,7 +8,7 @@ the preview, a field tick (which changes nothing on the left) the preview alone.
 
 import streamlit as st
 
-from components import build_fields, build_import, build_preview, build_request, build_settings
+from components import block_link, build_fields, build_import, build_preview, build_request, build_settings
 from components import build_state as state
 from profile_block.block import attribute_budget
 
@@ -42,17 +42,22 @@ def preview() -> None:
     build_preview.note_clicks_applied()
     block = state.block()
     problems = build_preview.problems_now()
+    in_address = block_link.write(block, state.editing())
     build_preview.render_status(block, problems)
+    if not in_address:
+        st.caption("This block is too large for the page address: a reload starts from a fresh block.")
     used, limit = attribute_budget(block.fields)
     build_fields.render_budget(used, limit, block.fields)
     build_preview.render_json(block)
 
 
+block_link.restore()
 st.title("Build a Get profile block", anchor=False)
 st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-language `GetCustomerProfile`): "
            "choose who to look for and what to bring back; copy the JSON or download an importable flow.")
 build_import.render_import()
 build_import.render_banner(state.block())
+block_link.render_notice()
 left, right = st.columns([7, 4], gap="large")
 with left:
     editor()

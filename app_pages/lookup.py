@@ -1,23 +1,27 @@
 """Lookup page: run the block for one test contact and see the branch and the $.Customer attributes.
 
-Thin: the block is ``st.session_state["block"]`` (the Build page's; created here when this page
-is opened first), the connection comes from the sidebar (components.connection), the lookup is
+Thin: the block is ``st.session_state["block"]`` (the Build page's; read from the page address or
+created here when this page is opened first, see components.block_link), the connection comes
+from the sidebar (components.connection), the lookup is
 profile_block.lookup.run_lookup, the widgets are components.lookup_*.
 """
 
 import streamlit as st
 
-from components import connection, lookup_block, lookup_contact, lookup_result
+from components import block_link, connection, lookup_block, lookup_contact, lookup_result
+from components import build_state as state
 from components.text import literal
-from profile_block.block import GetProfileBlock
 from profile_block.lookup import run_lookup
 
-block = st.session_state.setdefault("block", GetProfileBlock())
+block_link.restore()
+block = state.block()
+block_link.write(block, state.editing())
 active = connection.current()
 
 st.title("Try the block: live lookup", anchor=False)
 st.caption("For a test contact, which branch does the block take and which `$.Customer` attributes does "
            "the rest of the flow get? The lookup calls Customer Profiles SearchProfiles for real.")
+block_link.render_notice()
 lookup_block.render(block)
 
 contact_col, result_col = st.columns([1, 2], gap="large")

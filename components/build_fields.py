@@ -17,7 +17,10 @@ from components.text import literal
 from profile_block import editing, fields
 from profile_block.block import Problem
 
-FILTER = "build_field_filter"           # survives new blocks: it is a view setting, not block data
+# The filter text: a view setting, not block data, so it survives new blocks; kept apart from its
+# box (whose state Streamlit drops on a page that does not draw it), so it survives page switches.
+FILTER = "build_field_filter"
+FILTER_BOX = "build_field_filter.box"
 ATTRIBUTE_ERROR = "build_attribute_error"
 
 
@@ -79,8 +82,9 @@ def _open_by_default(group: str) -> bool:
 
 
 def _on_filter() -> None:
-    """Open every group that has a field matching the new filter text."""
-    text = st.session_state.get(FILTER, "")
+    """Keep the new filter text; open every group that has a field matching it."""
+    text = st.session_state.get(FILTER_BOX, "")
+    st.session_state[FILTER] = text
     if text:
         for group in fields.GROUPS:
             if any(matches(f, text) for f in fields.fields_in_group(group)):
@@ -93,7 +97,8 @@ def _render_group(group: str, shown: Sequence[fields.ResponseField], selected: s
     total = len(fields.fields_in_group(group))
     key = group_key(group)
     if key not in st.session_state:
-        st.session_state[key] = _open_by_default(group)
+        # Drawn while a filter is set (back from another page), the group shows its matches.
+        st.session_state[key] = _open_by_default(group) or bool(st.session_state.get(FILTER))
     # A fixed label: a label that changes makes the browser redraw the expander closed.
     label = f"**{group}** · {total} fields"
     with st.expander(label, key=key, on_change="rerun") as expander:
@@ -153,7 +158,8 @@ def render(problems: list[Problem]) -> None:
     st.caption("What to store on the contact when one profile is found: each field F becomes "
                "`$.Customer.F`, in the order you tick them. The budget meter is beside the JSON.")
     show_inline(problems, "fields")
-    text = st.text_input("Filter fields", key=FILTER, placeholder="Type to narrow the list, e.g. city",
+    state.seed(FILTER_BOX, st.session_state.get(FILTER, ""))
+    text = st.text_input("Filter fields", key=FILTER_BOX, placeholder="Type to narrow the list, e.g. city",
                          icon=":material/filter_list:", on_change=_on_filter)
     any_shown = False
     for group in fields.GROUPS:

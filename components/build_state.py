@@ -21,6 +21,9 @@ BLOCK = "block"
 GENERATION = "block_gen"
 # The imported flow or action a block came from.
 EDITING = "build_editing"
+# The imported file a block opened from the page address was edited from (profile_block.link.Source):
+# importing that file again puts the block back into it.
+LINK_SOURCE = "build_link_source"
 
 # The builder's tabs (labels are the tab widget's values, so they stay fixed).
 TAB = "build_tab"
@@ -95,6 +98,7 @@ def load_block(new: GetProfileBlock, context: EditingContext | None = None) -> N
     shown with the others while it still holds."""
     st.session_state[BLOCK] = new
     st.session_state[EDITING] = context
+    st.session_state.pop(LINK_SOURCE, None)
     st.session_state[GENERATION] = generation() + 1
 
 
