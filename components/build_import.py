@@ -3,21 +3,27 @@
 Reading and checking is the core's (``flow.read_document``, ``splice.blocks_of``,
 ``block.read_action``); this module turns its errors into messages and never touches the
 block being built unless a load succeeds. The imported text is kept byte for byte (the upload's
-bytes, not a re-decoded copy), so an unedited download gives the same file back.
+bytes, not a re-decoded copy), so an unedited download gives the same file back. A flow with one
+Get profile block opens it at once; with several, the list says which ones have problems. The
+file a block opened from the page address came from (components.block_link) takes that block
+back when it is imported again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from components import build_state as state
 from components.build_preview import document_in_hand
+from components.problems import count_text
 from components.text import code, literal
 from profile_block import editing, flow, splice
 from profile_block.block import ActionFormatError, GetProfileBlock, Problem, read_action
-from profile_block.document import ImportedDocument
+from profile_block.document import ImportedDocument, size_problem
+from profile_block.link import Source
+from profile_block.splice import Opened
 
 CANDIDATE = "build_import_candidate"
 ERROR = "build_import_error"
@@ -26,6 +32,9 @@ UPLOADER = "build_import_file"
 PASTE = "build_import_text"
 IMPORT_COUNT = "build_import_count"
 EXPANDER = "build_import_open"
+# The browser refuses larger files before they reach the page (with only an icon on the file): the
+# limit is well above any flow, so a wrong file arrives and its size is explained in words.
+UPLOAD_LIMIT_MB = 20
 
 
 @dataclass
@@ -46,6 +55,7 @@ class Listed:
     summary: str
     notes: list[Problem]
     unreadable: str = ""     # why the action cannot be edited, if it cannot
+    problems: list[Problem] = field(default_factory=list)   # its problems in the flow
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -56,38 +66,78 @@ def _next_import_id() -> int:
     return count
 
 
+def _returning(document: ImportedDocument, source_name: str) -> Opened | None:
+    """The block of ``document`` that the block opened from the page address was edited from, if
+    this is that file again (same name, same kind, a Get profile block with that Identifier)."""
+    source: Source | None = st.session_state.get(state.LINK_SOURCE)
+    if source is None or source.name != source_name or source.kind != document.kind:
+        return None
+    return next((b for b in splice.blocks_of(document) if b.original_id == source.original_id), None)
+
+
+def _open(opened: Opened, source_name: str, import_id: int, block: GetProfileBlock | None = None) -> None:
+    """Edit the block ``opened`` (as the document has it, or ``block`` in its place)."""
+    actions = opened.doc.document.get("Actions", []) if opened.doc.kind == "flow" else [opened.action]
+    context = state.EditingContext(opened, source_name, len(actions), import_id)
+    state.load_block(block if block is not None else read_action(opened.action)[0], context)
+    st.session_state[EXPANDER] = False   # done importing: show the builder
+
+
 def _read(data: str | bytes, source_name: str) -> None:
-    """Load ``data`` (kept byte for byte): one action goes straight into the builder; a flow is listed."""
+    """Load ``data`` (kept byte for byte): an action, a flow's only block or the block the page
+    address kept goes straight into the builder; a flow with several blocks is listed."""
     try:
         document = flow.read_document(data)
-        if document.kind == "action":
-            (opened,) = splice.blocks_of(document)
-            block = read_action(opened.action)[0]
-            state.load_block(block, state.EditingContext(opened, source_name, 1, _next_import_id()))
-            shown = block.action_id or "(no Identifier)"
-            st.session_state[FLASH] = f"Loaded block {shown} from {source_name}."
-            st.session_state[EXPANDER] = False   # done importing: show the builder
-        else:
-            if not flow.find_get_profile_actions(document.document):
-                raise flow.DocumentError(
-                    f"{source_name} is a flow, but it has no Get profile block (no action of type "
-                    "GetCustomerProfile) to edit.")
-            st.session_state[CANDIDATE] = Candidate(_next_import_id(), source_name, document)
-            st.session_state[FLASH] = None
+        blocks = splice.blocks_of(document)
+        if not blocks:
+            raise flow.DocumentError(
+                f"{source_name} is a flow, but it has no Get profile block (no action of type "
+                "GetCustomerProfile) to edit.")
+        returning = _returning(document, source_name)
+        import_id = _next_import_id()
+        if document.kind == "flow":
+            st.session_state[CANDIDATE] = Candidate(import_id, source_name, document)
+        flash = None
+        if returning is not None:
+            _open(returning, source_name, import_id, state.block())
+            shown = returning.original_id or "(no Identifier)"
+            flash = (f"Your block went back into {source_name} as block {shown}: the downloads give the "
+                     "file with it, every other byte as in the file.")
+        elif document.kind == "action" or (len(blocks) == 1 and _readable(blocks[0])):
+            _open(blocks[0], source_name, import_id)
+            shown = state.block().action_id or "(no Identifier)"
+            flash = (f"Loaded block {shown} from {source_name}." if document.kind == "action" else
+                     f"Opened block {shown}, the only Get profile block of {source_name}.")
+        st.session_state[FLASH] = flash
     except (flow.DocumentError, ActionFormatError) as exc:
         st.session_state[ERROR] = f"Could not import {source_name}: {exc} Your block is unchanged."
         return
     st.session_state[ERROR] = None
 
 
+def _readable(opened: Opened) -> bool:
+    try:
+        read_action(opened.action)
+    except ActionFormatError:
+        return False
+    return True
+
+
 def _on_upload() -> None:
+    # Whatever happens next, what was said about the previous file no longer holds.
+    st.session_state[ERROR] = None
     uploaded = st.session_state.get(UPLOADER)
     if uploaded is None:      # the user removed the file: nothing to read
+        return
+    too_large = size_problem(uploaded.name, uploaded.size)
+    if too_large:
+        st.session_state[ERROR] = f"Could not import {too_large} Your block is unchanged."
         return
     _read(uploaded.getvalue(), uploaded.name)
 
 
 def _on_paste() -> None:
+    st.session_state[ERROR] = None
     text = st.session_state.get(PASTE, "")
     if not text.strip():
         st.session_state[ERROR] = "There is nothing to load: paste a flow or an action first."
@@ -107,15 +157,20 @@ def _document_in_hand(candidate: Candidate) -> ImportedDocument:
 
 
 def listing(document: ImportedDocument) -> list[Listed]:
-    """The Get-profile blocks of a flow with a one-line summary each."""
+    """The Get-profile blocks of a flow with a one-line summary and their problems in it each."""
+    try:
+        _, found = flow.document_problems(document)
+    except Exception:  # noqa: BLE001 - an odd flow still lists its blocks
+        found = []
     rows = []
     for opened in splice.blocks_of(document):
+        own = [p for p in found if p.block_id == opened.original_id]
         try:
             block, notes = read_action(opened.action)
         except ActionFormatError as exc:
-            rows.append(Listed(opened.position, opened.original_id, "", [], str(exc)))
+            rows.append(Listed(opened.position, opened.original_id, "", [], str(exc), own))
             continue
-        rows.append(Listed(opened.position, opened.original_id, editing.summary(block), notes))
+        rows.append(Listed(opened.position, opened.original_id, editing.summary(block), notes, problems=own))
     return rows
 
 
@@ -123,14 +178,10 @@ def _on_edit(import_id: int, position: int) -> None:
     candidate: Candidate | None = st.session_state.get(CANDIDATE)
     if candidate is None or candidate.import_id != import_id:
         return
-    document = _document_in_hand(candidate)
-    for opened in splice.blocks_of(document):
+    for opened in splice.blocks_of(_document_in_hand(candidate)):
         if opened.position == position:
-            context = state.EditingContext(opened, candidate.source_name,
-                                           len(document.document.get("Actions", [])), import_id)
-            state.load_block(read_action(opened.action)[0], context)
+            _open(opened, candidate.source_name, import_id)
             st.session_state[FLASH] = None
-            st.session_state[EXPANDER] = False   # done importing: show the builder
             return
 
 
@@ -156,7 +207,10 @@ def render_import() -> None:
         upload, paste = st.tabs(["Upload a file", "Paste JSON"])
         with upload:
             st.file_uploader("Flow or action file", key=UPLOADER, on_change=_on_upload,
+                             max_upload_size=UPLOAD_LIMIT_MB,
                              help="A .json file: a whole flow, or one GetCustomerProfile action.")
+            st.caption(f"A file over {UPLOAD_LIMIT_MB} MB is refused by the browser before it reaches "
+                       "this page (a red mark on the file): no flow is that large.")
         with paste:
             st.text_area("Flow or action JSON", key=PASTE, height=160,
                          placeholder='{"Version": "2019-10-30", "Actions": [...]}  or  one action')
@@ -183,6 +237,10 @@ def _render_listing(candidate: Candidate) -> None:
                     notes = f" · {len(row.notes)} reading note{'s' if len(row.notes) != 1 else ''}" \
                         if row.notes else ""
                     st.caption(literal(row.summary) + notes)
+                if row.problems:
+                    errors = any(p.is_error for p in row.problems)
+                    st.badge(count_text(row.problems), color="red" if errors else "orange",
+                             icon=":material/error:" if errors else ":material/warning:")
             if editing_at == row.position:
                 st.badge("Editing", icon=":material/edit:", color="green")
             else:

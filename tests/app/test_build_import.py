@@ -174,3 +174,27 @@ def test_pasting_nothing_or_garbage_keeps_the_block(build):
     paste(build, "[1, 2, 3]")
     assert any("Could not import the pasted text" in e for e in texts(build, "error"))
     assert model(build).to_action() == before
+
+
+def test_a_flow_with_one_get_profile_block_opens_it_at_once(build):
+    one = sample_flow()
+    one["Actions"] = [a for a in one["Actions"] if a["Identifier"] != "gp-email-account"]
+    one["Actions"][1]["Transitions"]["Errors"][1]["NextAction"] = "bye"
+    open_import(build)
+    build.file_uploader[0].upload("one.json", dumps(one), "application/json").run()
+    assert any("Opened block gp-phone, the only Get profile block of one.json" in s
+               for s in texts(build, "success"))
+    full(build)
+    assert model(build).action_id == "gp-phone"
+    assert build.session_state["build_editing"].original_id == "gp-phone"
+    assert not edit_buttons(build)
+
+
+def test_the_list_of_blocks_marks_the_ones_with_problems(build):
+    flow = sample_flow()
+    flow["Actions"][3]["Parameters"]["ProfileRequestData"]["SearchCriteria"][1]["IdentifierName"] = "bad key"
+    upload(build, "inbound.json", dumps(flow))
+    assert len(edit_buttons(build)) == 2
+    badges = [m for m in texts(build, "markdown") if "badge[" in m]
+    # One block has an error; the other, none: one badge, saying how many.
+    assert len(badges) == 1 and "1 error" in badges[0], badges
