@@ -35,6 +35,7 @@ from profile_block.fields import (
     FIELDS_BY_NAME,
     MAX_VALUE_LENGTH,
     check_custom_attribute,
+    dotted_attribute_warning,
     field_for,
     is_custom_name,
 )
@@ -278,6 +279,8 @@ class GetProfileBlock:
                     f"{name} is listed more than once in the response fields; list it once."))
             elif field_for(name) is None:
                 problems.append(Problem("error", f"field:{name}", _unknown_field_message(name)))
+            elif warning := dotted_attribute_warning(name):
+                problems.append(Problem("warning", f"field:{name}", warning))
         return problems
 
     def request(self) -> dict[str, Any]:
@@ -356,6 +359,14 @@ def _value_problems(i: int, value: str) -> list[Problem]:
             f"The value of identifier {i + 1} is {len(value)} characters; Customer Profiles accepts "
             f"at most {MAX_VALUE_LENGTH}, and a longer value sends every contact down the Error "
             "branch. Shorten it.")]
+    if value != value.strip():
+        where = "starts and ends" if value[0].isspace() and value[-1].isspace() else \
+            "starts" if value[0].isspace() else "ends"
+        return [Problem(
+            "warning", part,
+            f"The value of identifier {i + 1} {where} with white space ('{_clip(value)}'): Customer "
+            "Profiles compares values exactly, so it finds no profile whose value has no such space. "
+            "Remove the spaces unless the profiles have them too.")]
     if "$." in value:
         return [Problem(
             "warning", part,

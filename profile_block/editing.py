@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from profile_block import references
 from profile_block.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
-from profile_block.fields import check_custom_attribute, custom_field_name, field_for
+from profile_block.fields import attribute_name_from, check_custom_attribute, custom_field_name, field_for
 from profile_block.keys import SUGGESTED_VALUES
 
 
@@ -27,6 +27,21 @@ def add_identifier(block: GetProfileBlock) -> bool:
     key = next((k for k in SUGGESTED_VALUES if k not in used), None)
     block.identifiers.append(Identifier(key, SUGGESTED_VALUES[key]) if key else Identifier())
     return True
+
+
+def set_key(block: GetProfileBlock, index: int, key: str) -> bool:
+    """Give identifier ``index`` the search key ``key``. A value still the one suggested for the old
+    key (``_email`` -> ``$.Attributes.email``) follows the key: it becomes the new key's suggestion
+    when it has one. True when the value changed."""
+    ident = block.identifiers[index]
+    old_suggestion = SUGGESTED_VALUES.get(ident.key)
+    ident.key = key
+    new_suggestion = SUGGESTED_VALUES.get(key)
+    if old_suggestion is not None and ident.value == old_suggestion and new_suggestion is not None \
+            and new_suggestion != ident.value:
+        ident.value = new_suggestion
+        return True
+    return False
 
 
 def remove_identifier(block: GetProfileBlock, index: int) -> None:
@@ -59,8 +74,10 @@ def set_fields(block: GetProfileBlock, names: Iterable[str], selected: bool) -> 
         set_field(block, name, selected)
 
 
-def add_custom_attribute(block: GetProfileBlock, attribute: str) -> str | None:
-    """Add ``Attributes.<attribute>`` to the response; return why not (and change nothing) if it cannot be."""
+def add_custom_attribute(block: GetProfileBlock, typed: str) -> str | None:
+    """Add ``Attributes.<name>`` to the response for the name typed (a pasted ``Attributes.`` prefix
+    dropped); return why not (and change nothing) if it cannot be."""
+    attribute = attribute_name_from(typed)
     reason = check_custom_attribute(attribute)
     if reason:
         return reason

@@ -111,6 +111,28 @@ def custom_field_name(attribute: str) -> str:
     return CUSTOM_PREFIX + attribute
 
 
+def attribute_name_from(typed: str) -> str:
+    """The attribute name in what someone typed or pasted into an "Attributes." box: outer white
+    space and a leading ``$.Customer.`` and ``Attributes.`` (any case) are what the box already
+    says, so they are dropped (``Attributes.tier2`` -> ``tier2``)."""
+    name = typed.strip()
+    for prefix in ("$.Customer.", CUSTOM_PREFIX):
+        if name.casefold().startswith(prefix.casefold()):
+            name = name[len(prefix):]
+    return name
+
+
+def dotted_attribute_warning(name: str) -> str | None:
+    """Why a custom field ``Attributes.<a.b>`` (a name with a dot) is ambiguous; None otherwise."""
+    attribute = name[len(CUSTOM_PREFIX):] if is_custom_name(name) else ""
+    if "." not in attribute:
+        return None
+    first, _, rest = attribute.partition(".")
+    return (f"The custom attribute name '{attribute}' holds a dot, so the contact attribute "
+            f"$.Customer.{name} is ambiguous: a flow may read it as key '{rest}' inside an attribute "
+            f"'{first}'. Use a name without dots if the domain allows it.")
+
+
 def check_custom_attribute(attribute: str) -> str | None:
     """Why ``attribute`` cannot be a custom ``Attributes.<name>`` entry, or None when it can."""
     if not attribute:

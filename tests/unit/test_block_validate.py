@@ -238,3 +238,20 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_block_budget_method_is_the_used_part_of_the_budget() -> None:
     block = valid_block(fields=["FirstName", "City", "Attributes.tier"])
     assert block.attribute_budget() == attribute_budget(block.fields)[0] == 4 * 255
+
+
+def test_a_static_value_with_outer_spaces_is_a_warning():
+    from profile_block.block import GetProfileBlock, Identifier
+
+    for value, where in ((" +15555550100", "starts"), ("A-1001 ", "ends"), (" x ", "starts and ends")):
+        problems = GetProfileBlock(identifiers=[Identifier("_account", value)]).validate()
+        assert [(p.severity, p.part) for p in problems] == [("warning", "criterion:0:value")]
+        assert f"{where} with white space" in problems[0].message
+
+
+def test_a_custom_attribute_with_a_dot_is_an_ambiguous_path_warning():
+    from profile_block.block import GetProfileBlock
+
+    problems = GetProfileBlock(fields=["Attributes.a.b", "Attributes.ab"]).validate()
+    assert [(p.severity, p.part) for p in problems] == [("warning", "field:Attributes.a.b")]
+    assert "$.Customer.Attributes.a.b is ambiguous" in problems[0].message

@@ -100,3 +100,26 @@ def test_a_new_identifier_takes_the_next_unused_key_so_it_is_no_duplicate():
     ]
     block.operator = "AND"
     assert block.validate() == []
+
+
+def test_a_pasted_attributes_prefix_is_dropped():
+    block = GetProfileBlock(fields=[])
+    assert editing.add_custom_attribute(block, "Attributes.tier2") is None
+    assert editing.add_custom_attribute(block, " $.Customer.Attributes.segment\n") is None
+    assert editing.add_custom_attribute(block, "attributes.region") is None
+    assert block.fields == ["Attributes.tier2", "Attributes.segment", "Attributes.region"]
+    assert "already" in editing.add_custom_attribute(block, "Attributes.tier2")
+
+
+def test_a_value_still_suggested_for_the_old_key_follows_the_new_key():
+    block = GetProfileBlock(identifiers=[Identifier("_email", "$.Attributes.email")])
+    assert editing.set_key(block, 0, "_account") is True
+    only = block.identifiers[0]
+    assert (only.key, only.value) == ("_account", "$.Attributes.accountNumber")
+    # A key without a suggestion (a custom key) keeps whatever the value is.
+    assert editing.set_key(block, 0, "loyaltyId") is False
+    assert block.identifiers[0].value == "$.Attributes.accountNumber"
+    # A value the user chose stays when the key changes.
+    block.identifiers[0] = Identifier("_email", "$.Attributes.workEmail")
+    assert editing.set_key(block, 0, "_phone") is False
+    assert block.identifiers[0].value == "$.Attributes.workEmail"
