@@ -81,6 +81,7 @@ def current_problems(block: GetProfileBlock, editing: state.EditingContext | Non
 
 
 _MEMO = "build_problems_memo"
+PREVIEW_LINES, PREVIEW_HEIGHT = 20, 420      # a longer action scrolls in a box this many pixels high
 
 
 def problems_now() -> list[Problem]:
@@ -236,6 +237,7 @@ def render_json(block: GetProfileBlock) -> None:
     except Exception as exc:  # noqa: BLE001 - the preview says what is wrong instead of crashing
         st.error(f"This block cannot be written as JSON yet: {literal(exc)}")
         return
-    # A long action scrolls inside the preview rather than stretching the page.
-    height = 640 if action_text.count("\n") > 40 else "content"
+    # A long action scrolls inside the preview rather than stretching the page, which then stays one
+    # screen high with the section beside it (the AND/OR control and the identifiers in view).
+    height = PREVIEW_HEIGHT if action_text.count("\n") > PREVIEW_LINES else "content"
     st.code(action_text, language="json", wrap_lines=True, height=height)

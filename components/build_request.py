@@ -23,12 +23,15 @@ REQUEST_GEN = "build_request_gen"
 # What a row held in the mode it is not showing, so switching back loses nothing.
 MEMORY = "build_value_memory"
 VALUE_VERSIONS = "build_value_versions"
+# Rows whose contact value was just picked and wants a key nobody has typed yet: a prompt, not an error.
+AWAITING_KEY = "build_awaiting_key"
 DEFAULT_REFERENCE = "$.CustomerEndpoint.Address"
 OPERATOR_HELP = {
     "AND": "AND: a profile must match every identifier.",
     "OR": "OR: a profile may match any one of the identifiers.",
 }
 AT_MOST = f"A Get profile block searches by at most {MAX_IDENTIFIERS} identifiers."
+ROWS_HEIGHT = 460     # pixels: two identifiers and the start of the next, so the box shows there is more
 
 
 def _rkey(i: int, part: str) -> str:
@@ -40,6 +43,7 @@ def _restructure() -> None:
     st.session_state[REQUEST_GEN] = st.session_state.get(REQUEST_GEN, 0) + 1
     st.session_state[MEMORY] = {}
     st.session_state[VALUE_VERSIONS] = {}
+    st.session_state[AWAITING_KEY] = set()
 
 
 def _memory(i: int) -> dict[str, str]:
@@ -78,18 +82,22 @@ def _move(i: int, step: int) -> None:
     state.changed()
 
 
+def _set_key(i: int, key: str) -> None:
+    if editing.set_key(state.block(), i, key):
+        _refresh_value(i)        # the suggested value followed the key: show the new one
+
+
 def _on_key_choice(i: int) -> None:
     choice = st.session_state[_rkey(i, "key")]
-    ident = state.block().identifiers[i]
     if choice == CUSTOM_KEY:
-        ident.key = st.session_state.get(_rkey(i, "custom"), "")
+        _set_key(i, st.session_state.get(_rkey(i, "custom"), ""))
     elif choice is not None:
-        ident.key = choice
+        _set_key(i, choice)
     state.changed()
 
 
 def _on_custom_key(i: int) -> None:
-    state.block().identifiers[i].key = st.session_state[_rkey(i, "custom")]
+    _set_key(i, st.session_state[_rkey(i, "custom")])
     state.changed()
 
 
@@ -121,7 +129,13 @@ def _on_namespace(i: int) -> None:
     if namespace is not None:
         ident = state.block().identifiers[i]
         split = editing.split_reference(ident.value)
-        ident.value = editing.reference_value(namespace, split[1] if split else "")
+        key = split[1] if split else ""
+        ident.value = editing.reference_value(namespace, key)
+        awaiting = st.session_state.setdefault(AWAITING_KEY, set())
+        if references.NAMESPACES_BY_NAME[namespace].keyed and not key:
+            awaiting.add(i)
+        else:
+            awaiting.discard(i)
         _refresh_value(i)
     state.changed()
 
@@ -131,6 +145,7 @@ def _on_reference_key(i: int) -> None:
     split = editing.split_reference(ident.value)
     if split:
         ident.value = editing.reference_value(split[0], st.session_state[_vkey(i, "refkey")])
+    st.session_state.setdefault(AWAITING_KEY, set()).discard(i)
     state.changed()
 
 
@@ -195,7 +210,13 @@ def _render_value(i: int, ident: Identifier, problems: list[Problem]) -> None:
                       placeholder="e.g. +15555550100", label_visibility="collapsed")
     else:
         _render_reference(i, ident)
-    show_inline(problems, f"criterion:{i}:value")
+    split = editing.split_reference(ident.value) if dynamic else None
+    if split and not split[1] and i in st.session_state.get(AWAITING_KEY, set()):
+        # Just picked, nothing typed yet: say what to do; the problems list still counts it.
+        st.info(f"Now type the key to read after {code(split[0])}, for example `account`.",
+                icon=":material/keyboard:")
+    else:
+        show_inline(problems, f"criterion:{i}:value")
 
 
 def _ns_label(name: str) -> str:
@@ -255,16 +276,23 @@ def render(problems: list[Problem]) -> None:
     custom_keys = st.session_state.get("custom_keys", [])
     st.caption("Who to look for: each identifier is a search key and the value to search it by.")
     show_inline(problems, "request")
-    for i in range(count):
-        _render_row(i, count, custom_keys, problems)
     if count >= 2:
+        # Above the identifiers: it is about all of them, and stays in view however many there are.
         op_key = state.wkey("operator")
         state.seed(op_key, block.operator if block.operator in OPERATORS else None)
-        operator = st.segmented_control("Match", list(OPERATORS), key=op_key, on_change=_on_operator)
-        st.caption(OPERATOR_HELP.get(operator or "", "Pick AND or OR."))
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            operator = st.segmented_control("Match", list(OPERATORS), key=op_key, on_change=_on_operator)
+            st.caption(OPERATOR_HELP.get(operator or "", "Pick AND or OR."))
         show_inline(problems, "operator")
+    # Past two identifiers they scroll in a box of their own, so the page stays one screen high and
+    # the JSON preview beside them stays in view.
+    rows = st.container(height=ROWS_HEIGHT, border=False) if count > 2 else st.container()
+    with rows:
+        for i in range(count):
+            _render_row(i, count, custom_keys, problems)
     full = count >= MAX_IDENTIFIERS
-    st.button("Add identifier", icon=":material/add:", on_click=_add, disabled=full, key=state.wkey("add"),
-              help=AT_MOST if full else "Search by one more key (at most five).")
-    if full:
-        st.caption(AT_MOST)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Add identifier", icon=":material/add:", on_click=_add, disabled=full,
+                  key=state.wkey("add"), help=AT_MOST if full else "Search by one more key (at most five).")
+        if full:
+            st.caption(AT_MOST)

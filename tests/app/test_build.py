@@ -245,3 +245,54 @@ def test_branch_targets_go_into_transitions(build):
     transitions = preview(build)["Transitions"]
     assert transitions["NextAction"] == "say-hello"
     assert {"ErrorType": "NoneFoundError", "NextAction": "ask-account"} in transitions["Errors"]
+
+
+def test_the_custom_attribute_box_drops_a_pasted_prefix_and_warns_about_a_dot(build):
+    show(build, "Response fields")
+    widget(build, "text_input", "New custom attribute: Attributes.").input("Attributes.tier2")
+    button(build, "Add attribute").click().run()
+    full(build)
+    assert model(build).fields == ["Attributes.tier2"]
+    widget(build, "text_input", "New custom attribute: Attributes.").input("a.b")
+    button(build, "Add attribute").click().run()
+    full(build)
+    assert model(build).fields == ["Attributes.tier2", "Attributes.a.b"]
+    # Added, with a warning next to the list and in the problems list (the path is ambiguous).
+    assert any("$.Customer.Attributes.a.b is ambiguous" in w for w in texts(build, "warning"))
+    assert any("Warning" in m and "ambiguous" in m for m in texts(build, "markdown"))
+
+
+def test_a_value_still_suggested_for_the_old_key_follows_a_new_key(build):
+    button(build, "Add identifier").click().run()
+    full(build)
+    second = model(build).identifiers[1]
+    assert (second.key, second.value) == ("_email", "$.Attributes.email")
+    widget(build, "selectbox", "Search key", 1).set_value("_account").run()
+    full(build)
+    assert model(build).identifiers[1].value == "$.Attributes.accountNumber"
+    assert [t.value for t in build.text_input if t.label == "Key after Attributes."][-1] == "accountNumber"
+    request = preview(build)["Parameters"]["ProfileRequestData"]["SearchCriteria"][1]
+    assert request == {"IdentifierName": "_account", "IdentifierValue": "$.Attributes.accountNumber"}
+
+
+def test_a_static_value_with_outer_spaces_is_warned_about(build):
+    widget(build, "segmented_control", "Value").set_value("Static").run()
+    full(build)
+    widget(build, "text_input", "Static value").input("A-1001 ").run()
+    full(build)
+    assert any("ends with white space" in w for w in texts(build, "warning"))
+    assert not any(d.disabled for d in downloads(build).values())
+
+
+def test_picking_a_contact_attribute_asks_for_the_key_before_any_error(build):
+    widget(build, "selectbox", "Contact value").set_value("Attributes").run()
+    full(build)
+    assert model(build).identifiers[0].value == "$.Attributes."
+    assert not texts(build, "error"), "no red error before the key is typed"
+    assert any("Now type the key" in i for i in texts(build, "info"))
+    # The block is still incomplete: the problems list counts it, the downloads give nothing yet.
+    assert any("Fix 1 error to download" in c for c in texts(build, "caption"))
+    widget(build, "text_input", "Key after Attributes.").input("account").run()
+    full(build)
+    assert model(build).identifiers[0].value == "$.Attributes.account"
+    assert not texts(build, "error") and not any("Now type" in i for i in texts(build, "info"))
