@@ -140,11 +140,21 @@ def _first_set(profile: Mapping[str, Any], names: Sequence[str]) -> str:
     return next((str(profile[n]) for n in names if profile.get(n)), "")
 
 
+def found_by(profile: Mapping[str, Any]) -> str:
+    """Which search key and value matched a profile, from SearchProfiles' ``FoundByItems``:
+    "_phone = +15555550111", several joined by "; " ("" when the response does not say)."""
+    items = profile.get("FoundByItems") or []
+    return "; ".join(f"{item.get('KeyName', '?')} = {', '.join(map(str, item.get('Values') or []))}"
+                     for item in items if isinstance(item, Mapping))
+
+
 def match_summary(profile: Mapping[str, Any]) -> dict[str, str]:
-    """A matched profile in one table row: ProfileId, name, phone, email ("" when it has none)."""
+    """A matched profile in one table row: ProfileId, the key that matched it, name, phone, email
+    ("" when it has none)."""
     name = " ".join(str(profile[n]) for n in ("FirstName", "MiddleName", "LastName") if profile.get(n))
     return {
         "ProfileId": str(profile.get("ProfileId", "")),
+        "Matched by": found_by(profile),
         "Name": name or str(profile.get("BusinessName") or ""),
         "Phone": _first_set(profile, ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber",
                                       "BusinessPhoneNumber")),

@@ -96,6 +96,8 @@ def test_multiple_found_lists_the_matching_profiles(sandbox):
     assert "Multiple found" in " ".join(banner_texts(at, "warning"))
     matches = tables(at)["ProfileId"]
     assert sorted(matches["Name"]) == ["James Chen", "Linda Mei Chen"]
+    # Which key found each profile (SearchProfiles' FoundByItems).
+    assert list(matches["Matched by"]) == ["_phone = +15555550111"] * 2
     assert "Attribute" not in tables(at)
 
 

@@ -136,7 +136,7 @@ def test_all_55_standard_fields_map_without_empty_strings():
 def test_match_summary_reads_name_phone_email():
     row = match_summary({"ProfileId": "p", "FirstName": "Ana", "LastName": "Diaz",
                          "MobilePhoneNumber": "+1", "BusinessEmailAddress": "b@x"})
-    assert row == {"ProfileId": "p", "Name": "Ana Diaz", "Phone": "+1", "Email": "b@x"}
+    assert row == {"ProfileId": "p", "Matched by": "", "Name": "Ana Diaz", "Phone": "+1", "Email": "b@x"}
     assert match_summary({"ProfileId": "q", "BusinessName": "Acme"})["Name"] == "Acme"
 
 
@@ -190,3 +190,13 @@ def test_contact_text_lists_the_values_used():
     result = LookupResult(branch=NONE_FOUND, next_action="", reason="",
                           contact={"CustomerEndpoint.Address": "+1", "Attributes.x": "y"})
     assert result.contact_text == "CustomerEndpoint.Address=+1; Attributes.x=y"
+
+
+def test_match_summary_says_which_key_found_each_profile():
+    from profile_block.lookup import found_by
+
+    profile = {"ProfileId": "p", "FoundByItems": [{"KeyName": "_phone", "Values": ["+15555550111"]},
+                                                  {"KeyName": "_account", "Values": ["A-1", "A-2"]}]}
+    assert found_by(profile) == "_phone = +15555550111; _account = A-1, A-2"
+    assert match_summary(profile)["Matched by"] == found_by(profile)
+    assert found_by({"ProfileId": "q"}) == ""
