@@ -13,10 +13,12 @@ boto3 is imported lazily so that commands which never talk to a service start fa
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -221,14 +223,45 @@ class ConnectionCheck:
     domains: list[str] = field(default_factory=list)
 
 
+def is_loopback_url(url: str | None) -> bool:
+    """Whether ``url`` points at this machine (127.0.0.0/8, ::1, localhost)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# What the AWS backend pointed at this machine most likely talks to, and what it expects.
+LOCAL_ENDPOINT_HINT = (
+    "An endpoint on this machine is most likely a local Customer Profiles service "
+    "(python -m profiles_sandbox): it accepts only requests signed with the access key it was started "
+    f"with, {LOCAL_SERVICE_ACCESS_KEY!r} unless it was started with --access-key. Run the app with that "
+    f"key (for example AWS_ACCESS_KEY_ID={LOCAL_SERVICE_ACCESS_KEY} and any AWS_SECRET_ACCESS_KEY), or "
+    "pick the Local sandbox backend, which signs with it.")
+
+
+def _is_credentials_problem(exc: BaseException) -> bool:
+    if isinstance(exc, ClientError):
+        return error_class(exc) in _DENIED_CODES
+    return isinstance(exc, (NoCredentialsError, PartialCredentialsError))
+
+
 def check_connection(connection: Connection,
                      make_client: Callable[[Connection], Any] = get_client) -> ConnectionCheck:
-    """Create the client and list domains; say whether that worked and, if not, why."""
+    """Create the client and list domains; say whether that worked and, if not, why. Credentials
+    refused by an endpoint on this machine add which access key a local service expects."""
     try:
         client = make_client(connection)
         domains = list_domains(client)
     except Exception as exc:  # noqa: BLE001 -- every failure becomes a status line, never a traceback
-        return ConnectionCheck(False, describe_connection_error(exc))
+        message = describe_connection_error(exc)
+        if (not connection.local_service and is_loopback_url(connection.endpoint_url)
+                and _is_credentials_problem(exc)):
+            message = f"{message} {LOCAL_ENDPOINT_HINT}"
+        return ConnectionCheck(False, message)
     if not domains:
         return ConnectionCheck(False, f"Connected ({connection.label}), but there are no Customer Profiles "
                                       "domains here: create one, or pick another region or account.")
