@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.text import code, literal
 from profile_block import aws, exposure, keys
 
 CONNECTION = "connection"         # session key: the ActiveConnection of this run
@@ -159,7 +160,8 @@ def _aws(refresh: bool) -> ActiveConnection:
         profiles = aws.available_profiles()
     except Exception as exc:  # noqa: BLE001 -- a broken shared config must not break the page
         profiles = []
-        sidebar.warning(f"The AWS config files could not be read: {aws.describe_connection_error(exc)}")
+        reason = literal(aws.describe_connection_error(exc))
+        sidebar.warning(f"The AWS config files could not be read: {reason}")
     if st.session_state.get("conn_profile") not in (DEFAULT_CHAIN, *profiles):
         st.session_state.pop("conn_profile", None)   # the profile left the config files
     choice = sidebar.selectbox("AWS profile", [DEFAULT_CHAIN, *profiles], key="conn_profile",
@@ -211,15 +213,15 @@ def render_sidebar(start_local: Callable[[], LocalService]) -> ActiveConnection:
         aws.forget_clients()
     active = _local(start_local, refresh) if backend == LOCAL else _aws(refresh)
     if active.ok:
-        sidebar.success(active.message, icon=":material/check_circle:")
+        sidebar.success(literal(active.message), icon=":material/check_circle:")
         custom, problem = _discover_keys(active.connection, active.domain, refresh)  # type: ignore[arg-type]
         st.session_state[CUSTOM_KEYS] = custom
         if problem:
-            sidebar.caption(f"Custom search keys could not be read: {problem}")
+            sidebar.caption(f"Custom search keys could not be read: {literal(problem)}")
         elif custom:
-            sidebar.caption("Custom search keys: " + ", ".join(f"`{k}`" for k in custom))
+            sidebar.caption("Custom search keys: " + ", ".join(code(k) for k in custom))
     else:
-        sidebar.error(active.message, icon=":material/error:")
+        sidebar.error(literal(active.message), icon=":material/error:")
         st.session_state[CUSTOM_KEYS] = []
     st.session_state[CONNECTION] = active
     return active

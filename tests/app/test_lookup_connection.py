@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS
 from profile_block.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
+from tests.app.conftest import shown
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -63,7 +64,7 @@ def app(isolated_aws: Path) -> AppTest:
 
 
 def sidebar_texts(at: AppTest, kind: str) -> str:
-    return " ".join(e.value for e in getattr(at.sidebar, kind))
+    return " ".join(shown(e.value) for e in getattr(at.sidebar, kind))
 
 
 def test_local_sandbox_is_the_default_and_works(app: AppTest):
