@@ -111,6 +111,15 @@ def test_aws_backend_lists_domains_through_the_credential_chain(isolated_aws: Pa
     assert app.session_state[CUSTOM_KEYS] == ["loyaltyId"]
 
 
+def test_aws_backend_at_the_local_service_with_another_key_is_told_the_key_it_expects(
+        isolated_aws: Path, other_service: Any, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEOTHER")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder")
+    app = open_app(conn_backend=AWS, conn_endpoint=other_service.endpoint_url)
+    said = sidebar_texts(app, "error")
+    assert "Access denied" in said and "'sandbox'" in said and "--access-key" in said
+
+
 def test_aws_settings_come_back_after_using_the_local_sandbox(isolated_aws: Path):
     # The AWS widgets were not drawn in the last run (local sandbox): their saved values return.
     app = open_app(conn_backend=AWS, **{"conn_endpoint.saved": "http://127.0.0.1:9",
