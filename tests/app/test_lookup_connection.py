@@ -18,6 +18,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS
+from profile_block import aws
 from profile_block.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
 from tests.app.conftest import shown
@@ -115,6 +116,7 @@ def test_aws_backend_at_the_local_service_with_another_key_is_told_the_key_it_ex
         isolated_aws: Path, other_service: Any, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEOTHER")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder")
+    aws.forget_clients()        # a client of an earlier test holds other credentials
     app = open_app(conn_backend=AWS, conn_endpoint=other_service.endpoint_url)
     said = sidebar_texts(app, "error")
     assert "Access denied" in said and "'sandbox'" in said and "--access-key" in said
