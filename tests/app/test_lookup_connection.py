@@ -116,8 +116,11 @@ def test_aws_backend_at_the_local_service_with_another_key_is_told_the_key_it_ex
         isolated_aws: Path, other_service: Any, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEOTHER")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "placeholder")
-    aws.forget_clients()        # a client of an earlier test holds other credentials
-    app = open_app(conn_backend=AWS, conn_endpoint=other_service.endpoint_url)
+    aws.forget_clients()        # clients are cached per connection: not with this test's credentials
+    try:
+        app = open_app(conn_backend=AWS, conn_endpoint=other_service.endpoint_url)
+    finally:
+        aws.forget_clients()
     said = sidebar_texts(app, "error")
     assert "Access denied" in said and "'sandbox'" in said and "--access-key" in said
 
