@@ -81,7 +81,6 @@ def current_problems(block: GetProfileBlock, editing: state.EditingContext | Non
 
 
 _MEMO = "build_problems_memo"
-PREVIEW_LINES, PREVIEW_HEIGHT = 20, 420      # a longer action scrolls in a box this many pixels high
 
 
 def problems_now() -> list[Problem]:
@@ -104,8 +103,7 @@ class DownloadRefused(ValueError):
 MakeText = Callable[[GetProfileBlock, "state.EditingContext | None"], str]
 
 
-def download_bytes(make: MakeText,
-                   block: GetProfileBlock, editing: state.EditingContext | None) -> bytes:
+def download_bytes(make: MakeText, block: GetProfileBlock, editing: state.EditingContext | None) -> bytes:
     """The file a download button gives: ``make``'s text as UTF-8 (so a byte-order mark or CRLF
     line ends come back exactly as imported), refused while the block has errors."""
     errors = [p for p in current_problems(block, editing) if p.is_error]
@@ -228,6 +226,9 @@ def render_status(block: GetProfileBlock, problems: list[Problem]) -> None:
     if editing is not None:
         render_rewrite_offer(block, editing)
     show_list(problems, heading=f"**Problems** · {count_text(problems)}")
+
+
+PREVIEW_LINES, PREVIEW_HEIGHT = 20, 420      # a longer action scrolls in a box this many pixels high
 
 
 def render_json(block: GetProfileBlock) -> None:
