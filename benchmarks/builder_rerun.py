@@ -64,16 +64,17 @@ IDLE = f"""(count0) => {{
 }}"""
 
 
-def checkbox_label(page: Page, name: str):
-    """The clickable label of the checkbox called ``name`` (Streamlit draws over the input itself)."""
-    return page.locator('[data-testid="stCheckbox"] label').filter(
-        has=page.get_by_text(name, exact=True))
+def clickable(page: Page, name: str):
+    """The baseline's checkbox ``name`` (its label: Streamlit draws over the input), or the Build
+    page's field pill ``name``."""
+    checkbox = page.locator('[data-testid="stCheckbox"] label').filter(has=page.get_by_text(name, exact=True))
+    return checkbox.or_(page.get_by_role("button", name=name, exact=True))
 
 
 def timed_click(page: Page, name: str) -> float:
-    """Milliseconds from clicking the checkbox ``name`` to the page being idle again."""
+    """Milliseconds from clicking the checkbox or field ``name`` to the page being idle again."""
     count0 = page.evaluate("window.__messages.clickT = null, window.__messages.count")
-    checkbox_label(page, name).click()
+    clickable(page, name).click()
     page.wait_for_function(IDLE, arg=count0, timeout=30_000, polling=50)
     return page.evaluate("window.__messages.painted - window.__messages.clickT")
 
@@ -98,7 +99,8 @@ def load_maximal_block(page: Page, url: str) -> None:
             wait_until_idle(page)
     try:
         for entry in STANDARD_FIELDS:
-            expect(page.get_by_role("checkbox", name=entry.name, exact=True)).to_be_checked(timeout=30_000)
+            pill = page.get_by_role("button", name=entry.name, exact=True)
+            expect(pill).to_have_attribute("aria-pressed", "true", timeout=30_000)
     except AssertionError:
         out = ROOT / "benchmarks" / "out"
         out.mkdir(exist_ok=True)

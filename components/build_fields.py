@@ -1,8 +1,10 @@
 """The Response part of the Build page: the field checklist, custom attributes, the budget meter.
 
-One ``st.checkbox`` per catalogue field, labelled with its flow name; ticking appends to
-``block.fields`` (ProfileResponseData keeps the order of ticking). A tick reruns the builder
-fragment only (the open section and the preview), and closed groups draw nothing.
+One ``st.pills`` (multiple choice) per group of catalogue fields, each option labelled with its
+flow name; picking one appends it to ``block.fields`` (ProfileResponseData keeps the order of
+ticking). A tick reruns the preview alone, and closed groups draw nothing: one element per group
+(not one per field) keeps every rerun of the page cheap for the browser, which redraws the page's
+elements at each run whether or not they changed (benchmarks/builder_rerun.py).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ FILTER_BOX = "build_field_filter.box"
 ATTRIBUTE_ERROR = "build_attribute_error"
 
 
-def _field_key(name: str) -> str:
-    return state.wkey("field", name)
+def _pills_key(group: str) -> str:
+    """The key of a group's pills; a new one for another filter text (other options, other widget)."""
+    return state.wkey("fields", group, st.session_state.get(FILTER, ""))
 
 
 def _attribute_input_key() -> str:
@@ -34,16 +37,20 @@ def _attribute_input_key() -> str:
 
 # ---- callbacks ------------------------------------------------------------------------------
 
-def _on_tick(name: str) -> None:
-    editing.set_field(state.block(), name, st.session_state[_field_key(name)])
-    # The checkbox already shows its new state: only the preview (meter, counts, JSON) changes.
+def _on_tick(group: str, names: Sequence[str]) -> None:
+    """A pill of ``group`` (showing ``names``) was picked or dropped: the same change in the block
+    (a picked field goes to the end, so the order of ticking is the order of the response)."""
+    picked = set(st.session_state[_pills_key(group)] or [])
+    block = state.block()
+    for name in names:
+        editing.set_field(block, name, name in picked)
+    # The pills already show their new state: only the preview (meter, counts, JSON) changes.
     st.rerun(scope=state.PREVIEW_FRAGMENT)
 
 
-def _on_group(names: Sequence[str], selected: bool) -> None:
+def _on_group(group: str, names: Sequence[str], selected: bool) -> None:
     editing.set_fields(state.block(), names, selected)
-    for name in names:
-        st.session_state[_field_key(name)] = selected
+    st.session_state[_pills_key(group)] = list(names) if selected else []
     state.changed()
 
 
@@ -106,15 +113,14 @@ def _render_group(group: str, shown: Sequence[fields.ResponseField], selected: s
             return
         head = st.container(horizontal=True, gap="small", vertical_alignment="center")
         head.button("All", key=state.wkey("all", group), type="tertiary", on_click=_on_group,
-                    args=(names, True), icon=":material/done_all:")
+                    args=(group, names, True), icon=":material/done_all:")
         head.button("None", key=state.wkey("none", group), type="tertiary", on_click=_on_group,
-                    args=(names, False), icon=":material/remove_done:")
+                    args=(group, names, False), icon=":material/remove_done:")
         head.caption(_source(shown), width="stretch")
-        row = st.container(horizontal=True, gap="small")
-        for entry in shown:
-            box = _field_key(entry.name)
-            state.seed(box, entry.name in selected)
-            row.checkbox(entry.name, key=box, on_change=_on_tick, args=(entry.name,), width=168)
+        pills = _pills_key(group)
+        state.seed(pills, [n for n in names if n in selected])
+        st.pills(f"{group} fields", names, selection_mode="multi", key=pills, on_change=_on_tick,
+                 args=(group, names), label_visibility="collapsed")
     # Outside the expander: a problem stays visible when the group is closed.
     show_inline(problems, *(f"field:{n}" for n in names))
 

@@ -86,10 +86,42 @@ def shown_table(frame: Any) -> Any:
     return frame.map(lambda v: shown(v) if isinstance(v, str) else v)
 
 
-def field_box(at: AppTest, name: str):
-    matches = [c for c in at.checkbox if c.label == name]
-    assert len(matches) == 1, f"one checkbox labelled {name}"
-    return matches[0]
+def field_groups(at: AppTest) -> list[Any]:
+    """The pills of the open field groups (one ``st.pills`` per group)."""
+    return [p for p in at.pills if p.label.endswith(" fields")]
+
+
+def field_names(at: AppTest) -> list[str]:
+    """Every response field the checklist shows, in order."""
+    return [name for group in field_groups(at) for name in group.options]
+
+
+def ticked_names(at: AppTest) -> list[str]:
+    """The fields the checklist shows picked, in checklist order."""
+    return [name for group in field_groups(at) for name in group.options if name in (group.value or [])]
+
+
+class FieldPill:
+    """One field's pill in its group's ``st.pills``, used like a checkbox."""
+
+    def __init__(self, group: Any, name: str) -> None:
+        self.group, self.name = group, name
+
+    @property
+    def value(self) -> bool:
+        return self.name in (self.group.value or [])
+
+    def check(self) -> Any:
+        return self.group.select(self.name)
+
+    def uncheck(self) -> Any:
+        return self.group.unselect(self.name)
+
+
+def field_box(at: AppTest, name: str) -> FieldPill:
+    matches = [g for g in field_groups(at) if name in g.options]
+    assert len(matches) == 1, f"one field group shows {name}"
+    return FieldPill(matches[0], name)
 
 
 def button(at: AppTest, label: str, nth: int = 0):

@@ -12,12 +12,15 @@ from tests.app.conftest import (
     button,
     downloads,
     field_box,
+    field_groups,
+    field_names,
     full,
     model,
     open_groups,
     preview,
     show,
     texts,
+    ticked_names,
     widget,
 )
 
@@ -27,15 +30,17 @@ def test_first_visit_shows_a_valid_default_block(build):
     assert [(i.key, i.value) for i in block.identifiers] == [("_phone", "$.CustomerEndpoint.Address")]
     assert preview(build) == block.to_action()
     # The Request section is shown first; the other sections draw nothing until picked.
-    assert [s.label for s in build.selectbox][:1] == ["Search key"] and not build.checkbox
+    assert [s.label for s in build.selectbox][:1] == ["Search key"] and not field_names(build)
     show(build, "Response fields")
     # The groups of top-level fields start open, the four address groups closed.
     top_level = [f.name for g in ("Personal", "Phone", "Email") for f in fields.fields_in_group(g)]
-    assert [c.label for c in build.checkbox] == top_level
+    assert field_names(build) == top_level
     open_groups(build)
-    # One checkbox per catalogue field, labelled with its flow name exactly, none ticked.
-    assert [c.label for c in build.checkbox] == [f.name for f in fields.STANDARD_FIELDS]
-    assert not any(c.value for c in build.checkbox)
+    # One pill per catalogue field, labelled with its flow name exactly, one pills widget per group,
+    # none picked.
+    assert field_names(build) == [f.name for f in fields.STANDARD_FIELDS]
+    assert [g.label for g in field_groups(build)] == [f"{g} fields" for g in fields.GROUPS]
+    assert not ticked_names(build)
     assert not [s for s in build.segmented_control if s.label == "Match"], "no AND/OR with one identifier"
     assert all(not d.disabled for d in downloads(build).values())
     assert "No problems" in " ".join(texts(build, "success"))
@@ -79,10 +84,10 @@ def test_filter_narrows_the_checklist_by_name(build):
     widget(build, "text_input", "Filter fields").input("city").run()
     full(build)
     # Groups with a match open by themselves (the address groups start closed).
-    assert [c.label for c in build.checkbox] == ["City", "ShippingCity", "MailingCity", "BillingCity"]
+    assert field_names(build) == ["City", "ShippingCity", "MailingCity", "BillingCity"]
     widget(build, "text_input", "Filter fields").input("nothing-like-this").run()
     full(build)
-    assert not build.checkbox
+    assert not field_names(build)
     assert any("nothing-like-this" in i for i in texts(build, "info"))
 
 

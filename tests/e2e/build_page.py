@@ -23,14 +23,15 @@ def section(page: Page, name: str) -> None:
     wait_until_idle(page)
 
 
-def checkbox(page: Page, name: str) -> Locator:
-    """A field checkbox by its exact label (Streamlit draws over the input: click the label)."""
-    return page.locator('[data-testid="stCheckbox"] label').filter(has=page.get_by_text(name, exact=True))
+def field(page: Page, name: str) -> Locator:
+    """A response field's pill (a toggle button: aria-pressed says whether it is picked)."""
+    return page.get_by_role("button", name=name, exact=True)
 
 
 def tick(page: Page, name: str) -> None:
-    checkbox(page, name).click()
-    expect(page.get_by_role("checkbox", name=name, exact=True)).to_be_checked()
+    """Pick the field ``name`` (it must not be picked yet)."""
+    field(page, name).click()
+    expect(field(page, name)).to_have_attribute("aria-pressed", "true")
 
 
 def preview_text(page: Page) -> str:

@@ -13,8 +13,8 @@ from profile_block.block import GetProfileBlock
 from profile_block.flow import dump_document
 from tests.app.flows import sample_flow
 from tests.e2e.build_page import (
-    checkbox,
     download,
+    field,
     fields_of,
     open_build,
     open_imported_block,
@@ -66,7 +66,7 @@ def test_unticking_removes_the_field_and_keeps_the_order_of_the_rest(page: Page,
     for name in ("LastName", "FirstName", "BirthDate"):
         tick(page, name)
     wait_for_preview(page, lambda a: fields_of(a) == ["LastName", "FirstName", "BirthDate"])
-    checkbox(page, "FirstName").click()
+    field(page, "FirstName").click()
     wait_for_preview(page, lambda a: fields_of(a) == ["LastName", "BirthDate"])
 
 
