@@ -1,6 +1,7 @@
 """Batch page: a CSV of test contacts through the block in one go, with expected results.
 
-Thin: the block is ``st.session_state["block"]`` (the Build page's), the connection comes from the
+Thin: the block is ``st.session_state["block"]`` (the Build page's, or the one the page address holds,
+see components.block_link), the connection comes from the
 sidebar (components.connection), the contacts from components.batch_contacts, the run (a
 background thread owned by the session) from components.batch_run, the results from
 components.batch_results; every rule is in profile_block.batch and profile_block.batch_csv.
@@ -8,10 +9,12 @@ components.batch_results; every rule is in profile_block.batch and profile_block
 
 import streamlit as st
 
-from components import batch_contacts, batch_results, batch_run, connection, lookup_block
-from profile_block.block import GetProfileBlock
+from components import batch_contacts, batch_results, batch_run, block_link, connection, lookup_block
+from components import build_state as state
 
-block = st.session_state.setdefault("block", GetProfileBlock())
+block_link.restore()
+block = state.block()
+block_link.write(block, state.editing())
 active = connection.current()
 examples = active.examples if active is not None and active.ok and active.is_local else []
 
@@ -19,6 +22,7 @@ st.title("Batch run: a regression suite for the block", anchor=False)
 st.caption("Run a CSV of test contacts through the block, each with the branch and `$.Customer` values it "
            "should produce, and see which still do. The same CSV runs in CI with "
            "`python -m profile_block batch`.")
+block_link.render_notice()
 lookup_block.render(block)
 
 contacts_col, run_col = st.columns([3, 2], gap="large")

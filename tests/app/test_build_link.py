@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.build_preview import flow_text
@@ -67,10 +68,12 @@ def test_a_broken_or_foreign_address_opens_a_fresh_block_and_says_why():
         assert read_link(at.query_params["b"]).block == model(at)
 
 
-def test_the_lookup_page_reads_and_writes_the_address_too():
+@pytest.mark.parametrize("page", ["app_pages/lookup.py", "app_pages/batch.py"])
+def test_the_pages_that_run_the_block_read_and_write_the_address_too(page):
     block = GetProfileBlock(action_id="from-link", identifiers=[Identifier("_email", "$.Attributes.email")])
-    at = opened_with(block_link(block), page=APP)
-    at.switch_page("app_pages/lookup.py")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["b"] = block_link(block)
+    at.switch_page(page)          # opened at that page's address: the Build page never ran
     full(at)
     assert model(at) == block
     assert read_link(at.query_params["b"]).block == block

@@ -20,7 +20,7 @@ def test_an_oversized_file_is_explained_and_stale_messages_go(page: Page, app_ur
     broken = tmp_path / "broken.json"
     broken.write_text("{ not json", encoding="utf-8")
     huge = tmp_path / "all-flows.json"
-    huge.write_bytes(b" " * 6_000_000)            # over the app's 5 MB upload setting
+    huge.write_bytes(b" " * 6_000_000)            # larger than any flow, within the import's 20 MB
 
     open_build(page, app_url)
     page.get_by_text("Import a flow or a block").click()
