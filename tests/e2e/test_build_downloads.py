@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
 
 from tests.e2e.build_page import open_build, preview_text, wait_for_preview
 from tests.e2e.conftest import wait_until_idle
@@ -22,8 +23,12 @@ def request_of(action: dict) -> dict:
 
 def click_download(page: Page, label: str) -> tuple[str, bytes]:
     """Click the download button as a user does (no Enter first); the file's name and bytes."""
-    with page.expect_download(timeout=30_000) as info:
-        page.get_by_role("button", name=label).click(timeout=30_000)
+    try:
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name=label).click(timeout=30_000)
+    except PlaywrightError as exc:
+        said = page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
+        raise AssertionError(f"no file from {label!r}; the button says {said}") from exc
     return info.value.suggested_filename, Path(info.value.path()).read_bytes()
 
 
@@ -73,6 +78,8 @@ def test_both_downloads_follow_a_typed_branch_target(page: Page, app_url: str):
     wait_until_idle(page)
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Branches").click()
     target = page.get_by_role("textbox", name="Success")
+    expect(target).to_be_visible()
+    wait_until_idle(page)
     target.fill("say-hello")
     _, block_file = click_download(page, "Download block JSON")
     assert json.loads(block_file)["Transitions"]["NextAction"] == "say-hello"
