@@ -54,9 +54,12 @@ def test_demo_numbers_take_each_branch_and_show_the_attributes(page: Page, app_u
     page.get_by_role("radio", name="Response fields", exact=True).click()
     wait_until_idle(page)
     page.get_by_text("FirstName", exact=True).first.click()
+    # The tick has taken effect (its run may start after a first idle check): then leave the page.
+    expect(page.get_by_text("1 field", exact=True)).to_be_visible()
     wait_until_idle(page)
     page.get_by_role("link", name="Lookup").click()
     wait_until_idle(page)
+    expect(page.get_by_role("heading", name="Try the block: live lookup")).to_be_visible()
 
     expect(page.get_by_role("textbox", name=PHONE, exact=True)).to_have_value("+15555550100")
     run_lookup(page, "+15555550100")
