@@ -13,7 +13,6 @@ boto3 is imported lazily so that commands which never talk to a service start fa
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ from botocore.exceptions import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
+
+from profile_block.exposure import is_loopback_host
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -225,13 +226,7 @@ class ConnectionCheck:
 
 def is_loopback_url(url: str | None) -> bool:
     """Whether ``url`` points at this machine (127.0.0.0/8, ::1, localhost)."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return bool(url) and is_loopback_host(urlsplit(url).hostname or "")
 
 
 # What the AWS backend pointed at this machine most likely talks to, and what it expects.

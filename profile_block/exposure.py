@@ -18,6 +18,18 @@ FORWARDED_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 _YES, _NO = ("1", "true", "yes"), ("0", "false", "no")
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or IP address (``[::1]`` brackets allowed) names this machine only:
+    127.0.0.0/8, ::1 or ``localhost``. Other names are not resolved, so they count as remote."""
+    host = host.strip()
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def binds_beyond_loopback(address: str | None) -> bool:
     """Whether Streamlit, configured with this ``server.address``, accepts other machines.
 
@@ -27,13 +39,7 @@ def binds_beyond_loopback(address: str | None) -> bool:
     """
     if not address or not address.strip():
         return True
-    address = address.strip()
-    if address.startswith("unix://") or address.lower() == "localhost":
-        return False
-    try:
-        return not ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return True
+    return not (address.strip().startswith("unix://") or is_loopback_host(address))
 
 
 @dataclass(frozen=True)
