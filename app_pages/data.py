@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import connection, data_domains, data_faults, data_keys, data_profiles, data_transfer
 from components.data_common import DataTarget, csv_format, render_notice
+from components.text import literal
 from profile_block.local_service import LocalServiceError
 
 SECTIONS = ("Profiles", "Import / export", "Domains", "Custom keys", "Faults")
@@ -27,7 +28,8 @@ if active is None or not active.is_local or active.connection is None:
 target = DataTarget(active.connection.endpoint_url or "", active.domain, active.connection)
 render_notice()
 if not active.ok:
-    st.warning(f"{active.message} The Domains and Faults sections still work.", icon=":material/warning:")
+    st.warning(f"{literal(active.message)} The Domains and Faults sections still work.",
+               icon=":material/warning:")
 st.session_state.setdefault("data_section", SECTIONS[0])
 section = st.segmented_control("Section", SECTIONS, key="data_section", required=True,
                                label_visibility="collapsed")
@@ -38,7 +40,7 @@ elif section == "Profiles":
     try:
         data_profiles.render(target, csv_format(target.endpoint))
     except LocalServiceError as exc:
-        st.error(f"The local service did not answer: {exc}", icon=":material/error:")
+        st.error(f"The local service did not answer: {literal(exc)}", icon=":material/error:")
 elif section == "Import / export":
     data_transfer.render(target)
 elif section == "Domains":

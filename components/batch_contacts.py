@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.text import code, literal
 from profile_block.batch_csv import (
     EXPECT_BRANCH,
     EXPECT_PREFIX,
@@ -110,10 +111,10 @@ def check(source: ContactsSource, block: GetProfileBlock) -> ContactsCheck | Non
     try:
         checked = check_contacts(text_lines(source.text), block, source.name)
     except BatchInputError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(literal(exc), icon=":material/error:")
         return None
     if checked.rows > MAX_PAGE_ROWS:
-        st.error(f"{source.name} has {checked.rows:,} rows; this page runs up to {MAX_PAGE_ROWS:,}. "
+        st.error(f"{literal(source.name)} has {checked.rows:,} rows; this page runs up to {MAX_PAGE_ROWS:,}. "
                  f"Run bigger files on the command line, which streams them: `{CLI_HINT}`",
                  icon=":material/error:")
         return None
@@ -127,12 +128,12 @@ def render_summary(source: ContactsSource, checked: ContactsCheck, block: GetPro
     if columns.branch_index is not None:
         expects.append("the branch")
     if columns.expected:
-        expects.append(", ".join(f"`{name}`" for _, name in columns.expected))
+        expects.append(", ".join(code(name) for _, name in columns.expected))
     checks = f"checks {' and '.join(expects)}" if expects else "no expectations (results only)"
-    st.markdown(f"**{source.name}** · {checked.rows:,} test contact{'s' if checked.rows != 1 else ''} · "
-                f"{checks}")
+    contacts = f"{checked.rows:,} test contact{'s' if checked.rows != 1 else ''}"
+    st.markdown(f"**{literal(source.name)}** · {contacts} · {checks}")
     for note in columns.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     with st.expander("Preview the contacts", icon=":material/table:"):
         rows = islice(ContactsReader(text_lines(source.text), block, source.name), PREVIEW_ROWS)
         st.dataframe(pd.DataFrame([r.cells for r in rows], columns=list(columns.names)), hide_index=True,

@@ -17,6 +17,7 @@ import streamlit as st
 
 from components.batch_contacts import ContactsSource
 from components.connection import ActiveConnection
+from components.text import literal
 from profile_block import aws
 from profile_block.batch import BatchJob, JobState
 from profile_block.batch_csv import ContactsCheck, ContactsReader, text_lines
@@ -106,17 +107,18 @@ def render_controls(active: ActiveConnection | None, block: GetProfileBlock, sou
 
 def _render_state(run: BatchRun, state: JobState) -> None:
     if state.running:
-        st.progress(state.progress.fraction, text=f"Running {run.source_name}: {state.progress.text()}")
+        st.progress(state.progress.fraction,
+                    text=f"Running {literal(run.source_name)}: {state.progress.text()}")
         if run.job.stopping:
             st.caption("Stopping…")
         else:
             st.button("Stop", icon=":material/stop_circle:", key="batch_stop", on_click=run.job.stop,
                       help="Stop after the rows in progress; the rows done so far stay in the results.")
     elif state.error:
-        st.error(f"The run stopped: {state.error}", icon=":material/error:")
+        st.error(f"The run stopped: {literal(state.error)}", icon=":material/error:")
     elif state.summary is not None:
         line = state.summary.line()
-        st.caption(f"{run.source_name}, started {run.started_at}, searched {run.where}:  \n"
+        st.caption(f"{literal(run.source_name)}, started {run.started_at}, searched {run.where}:  \n"
                    f"{line[0].upper()}{line[1:]}.")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.text import literal
 from profile_block import aws, local_service
 from profile_block.local_service import CsvFormat
 
@@ -43,7 +44,7 @@ def render_notice() -> None:
         kind, text = notice
         icons = {"success": ":material/check_circle:", "error": ":material/error:",
                  "warning": ":material/warning:", "info": ":material/info:"}
-        getattr(st, kind)(text, icon=icons.get(kind))
+        getattr(st, kind)(literal(text), icon=icons.get(kind))   # plain text: names and values as typed
 
 
 def describe_error(exc: Exception) -> str:

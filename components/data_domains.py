@@ -10,6 +10,7 @@ from profile_block import aws, local_service
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify
+from .text import literal
 
 RESET_ASKED = "data_reset_asked"
 DEFAULT_EXPIRATION_DAYS = 366
@@ -36,7 +37,7 @@ def render(target: DataTarget, demo_domain: str) -> None:
     try:
         rows = _domain_rows(target)
     except Exception as exc:  # noqa: BLE001 -- e.g. faults injected on the service: shown, page goes on
-        st.error(f"The domains could not be listed: {describe_error(exc)}", icon=":material/error:")
+        st.error(f"The domains could not be listed: {literal(describe_error(exc))}", icon=":material/error:")
         rows = []
     names = [str(r["Domain"]) for r in rows]
     if rows:
@@ -65,7 +66,7 @@ def _create(target: DataTarget, name: str, days: int) -> None:
     try:
         target.client().create_domain(DomainName=name, DefaultExpirationDays=days)
     except Exception as exc:  # noqa: BLE001 -- the service's words, beside the form
-        st.error(f"Domain not created: {describe_error(exc)}", icon=":material/error:")
+        st.error(f"Domain not created: {literal(describe_error(exc))}", icon=":material/error:")
         return
     connection.forget_domains()
     connection.use_local_domain(name)
@@ -87,7 +88,7 @@ def _render_delete(target: DataTarget, names: list[str]) -> None:
             try:
                 target.client().delete_domain(DomainName=doomed)
             except Exception as exc:  # noqa: BLE001
-                st.error(f"Domain not deleted: {describe_error(exc)}", icon=":material/error:")
+                st.error(f"Domain not deleted: {literal(describe_error(exc))}", icon=":material/error:")
                 return
             connection.forget_domains()
             st.session_state.pop("data_delete_domain_sure", None)

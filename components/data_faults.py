@@ -8,6 +8,7 @@ import streamlit as st
 from profile_block import local_service
 
 from .data_common import DataTarget, notify
+from .text import literal
 
 OFF = {"throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0, "throttle_next": 0}
 
@@ -17,7 +18,7 @@ def render(target: DataTarget) -> None:
     try:
         current = local_service.get_faults(target.endpoint)
     except local_service.LocalServiceError as exc:
-        st.error(f"The fault settings could not be read: {exc}", icon=":material/error:")
+        st.error(f"The fault settings could not be read: {literal(exc)}", icon=":material/error:")
         return
     active = [f"{name} {value}" for name, value in current.items() if value]
     if active:
@@ -51,7 +52,7 @@ def _set(target: DataTarget, settings: dict[str, float | int]) -> None:
     try:
         now = local_service.set_faults(target.endpoint, settings)
     except local_service.LocalServiceError as exc:
-        st.error(f"Not changed: {exc}", icon=":material/error:")
+        st.error(f"Not changed: {literal(exc)}", icon=":material/error:")
         return
     shown = ", ".join(f"{k} {v}" for k, v in now.items() if v) or "none"
     # The sidebar is not re-checked here: its calls would spend "throttle the next N" at once.

@@ -9,6 +9,7 @@ from profile_block import keys, local_service
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify
+from .text import code, literal
 
 ATTACH_PROFILE = "data_attach_profile"
 
@@ -17,10 +18,10 @@ def render(target: DataTarget, selected_profile: str = "") -> None:
     """The Custom keys section."""
     custom = st.session_state.get(connection.CUSTOM_KEYS, [])
     if custom:
-        listed = ", ".join(f"`{k}`" for k in custom)
-        st.markdown(f"Custom search keys of domain **{target.domain}**: {listed}")
+        listed = ", ".join(code(k) for k in custom)
+        st.markdown(f"Custom search keys of domain **{literal(target.domain)}**: {listed}")
     else:
-        st.info(f"Domain **{target.domain}** has no custom search key yet: only the standard ones "
+        st.info(f"Domain **{literal(target.domain)}** has no custom search key yet: only the standard ones "
                 "(`_phone`, `_email`, `_account`, `_fullName`, `_profileId`).", icon=":material/info:")
     add, attach = st.columns(2, gap="large")
     with add, st.form("data_add_key", border=True):
@@ -45,12 +46,12 @@ def render(target: DataTarget, selected_profile: str = "") -> None:
 def _add_key(target: DataTarget, name: str) -> None:
     problem = keys.check_key_name(name)
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(literal(problem), icon=":material/error:")
         return
     try:
         object_type = local_service.define_key(target.endpoint, target.domain, name)
     except local_service.LocalServiceError as exc:
-        st.error(f"Key not added: {exc}", icon=":material/error:")
+        st.error(f"Key not added: {literal(exc)}", icon=":material/error:")
         return
     connection.forget_domains()
     notify("success", f"Added custom key {name} to domain {target.domain} (object type {object_type}). "
@@ -66,7 +67,7 @@ def _attach(target: DataTarget, key: str | None, profile_id: str, value: str) ->
         target.client().add_profile_key(DomainName=target.domain, ProfileId=profile_id, KeyName=key,
                                         Values=[value])
     except Exception as exc:  # noqa: BLE001 -- the service's words, beside the form
-        st.error(f"Not attached: {describe_error(exc)}", icon=":material/error:")
+        st.error(f"Not attached: {literal(describe_error(exc))}", icon=":material/error:")
         return
     notify("success", f"Attached {key} = {value} to profile {profile_id}: Lookup finds it by that key now.")
     st.rerun()

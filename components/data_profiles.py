@@ -19,6 +19,7 @@ from profile_block.local_service import CsvFormat, ProfilesPage
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify
+from .text import code, literal
 
 PAGE_SIZES = (25, 50, 100, 500)
 PAGE = "data_page"                  # widget: 1-based page number
@@ -97,7 +98,7 @@ def render(target: DataTarget, fmt: CsvFormat) -> None:
             st.session_state[PAGE] = page_number
             page = _fetch(target, searching, page_number, size)
     except local_service.LocalServiceError as exc:
-        st.error(f"The profiles could not be read: {exc}", icon=":material/error:")
+        st.error(f"The profiles could not be read: {literal(exc)}", icon=":material/error:")
         return
     selected = _render_table(page, searching, page_number, size)
     _render_actions(target, selected)
@@ -116,7 +117,7 @@ def _render_table(page: ProfilesPage, searching: tuple[str, str] | None, page_nu
                     f"showing {first:,}–{page.offset + len(page.rows):,}")
     else:
         more = f"the first {len(page.rows)}; more match" if page.more else f"{len(page.rows)}"
-        st.markdown(f"**{more}** found by `{searching[0]}` = `{searching[1]}` · "
+        st.markdown(f"**{more}** found by {code(searching[0])} = {code(searching[1])} · "
                     f"{page.count:,} profiles in this domain")
     if not page.rows:
         st.info("No profile matches this search." if searching else
@@ -148,8 +149,8 @@ def _render_actions(target: DataTarget, selected: dict[str, str] | None) -> None
     with delete.popover("Delete", icon=":material/delete:", disabled=selected is None,
                         help="Delete the profile selected in the table."):
         if selected:
-            st.warning(f"Delete profile `{selected['ProfileId']}` from domain **{target.domain}**? "
-                       "This cannot be undone.", icon=":material/warning:")
+            st.warning(f"Delete profile {code(selected['ProfileId'])} from domain "
+                       f"**{literal(target.domain)}**? This cannot be undone.", icon=":material/warning:")
             if st.button("Delete it", type="primary", key="data_delete_confirm"):
                 _delete(target, selected["ProfileId"])
 
@@ -205,7 +206,7 @@ def _render_form(target: DataTarget, fmt: CsvFormat, form: dict[str, Any]) -> No
                     values[column] = _field(column, label, fmt, original.get(column, ""),
                                             f"data_field:{nonce}:{column}")
                     if column in errors:
-                        st.markdown(f":red[{errors[column]}]")
+                        st.markdown(f":red[{literal(errors[column])}]")
         st.markdown(f"**{prefix[:-1]}** (custom attributes)")
         rows = profile_form.attribute_rows(original, prefix) or [{"name": "", "value": ""}]
         edited = st.data_editor(pd.DataFrame(rows, columns=["name", "value"]), num_rows="dynamic",
@@ -214,7 +215,7 @@ def _render_form(target: DataTarget, fmt: CsvFormat, form: dict[str, Any]) -> No
                                                "value": st.column_config.TextColumn("Value")})
         for column, message in errors.items():
             if column.startswith(prefix) or column == "attributes":
-                st.markdown(f":red[{column}: {message}]")
+                st.markdown(f":red[{literal(column)}: {literal(message)}]")
         save, cancel = st.columns([1, 5])
         submitted = save.form_submit_button("Create profile" if adding else "Save changes", type="primary")
         cancelled = cancel.form_submit_button("Cancel")

@@ -14,6 +14,7 @@ from profile_block.local_service import LoadReport
 
 from . import connection
 from .data_common import DataTarget, notify
+from .text import code, literal
 
 UPLOAD = "data_upload"
 PREVIEW = "data_preview"          # (upload id, domain, LoadReport) of the file last checked
@@ -31,7 +32,7 @@ def _preview(target: DataTarget, upload: Any) -> LoadReport | None:
         with st.spinner("Checking every row…"):
             report = local_service.load_csv(target.endpoint, target.domain, upload.getvalue(), commit=False)
     except local_service.LocalServiceError as exc:
-        st.error(f"This file cannot be imported: {exc}", icon=":material/error:")
+        st.error(f"This file cannot be imported: {literal(exc)}", icon=":material/error:")
         return None
     st.session_state[PREVIEW] = (ident, report)
     return report
@@ -70,12 +71,12 @@ def render(target: DataTarget) -> None:
 
 
 def _render_preview(target: DataTarget, upload: Any, report: LoadReport) -> None:
-    into = f"domain **{target.domain}**" + (" (it will be created)" if report.create_domain else "")
+    into = f"domain **{literal(target.domain)}**" + (" (it will be created)" if report.create_domain else "")
     keys = f", new custom key{'s' if len(report.new_keys) > 1 else ''} " + \
-        ", ".join(f"`{k}`" for k in report.new_keys) if report.new_keys else ""
+        ", ".join(code(k) for k in report.new_keys) if report.new_keys else ""
     values = f"{report.attached_values:,} key value{'s' if report.attached_values != 1 else ''}"
     good = "" if report.ok else " (its good rows)"
-    st.markdown(f"**{upload.name}** into {into}{good}: **{report.creates:,}** to create, "
+    st.markdown(f"**{literal(upload.name)}** into {into}{good}: **{report.creates:,}** to create, "
                 f"**{report.updates:,}** to update, {values} to attach{keys}.")
     if not report.ok:
         rows = len({e["row"] for e in report.errors})

@@ -124,3 +124,14 @@ def test_the_demo_examples_take_every_branch(page: Page, app_url: str):
     expect(page.get_by_text(re.compile(r"Every expectation held \(\d+ rows checked\)"))).to_be_visible()
     branches = {branch for branch, _ in chart_bars(page)}
     assert branches == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
+
+
+def test_a_file_name_with_dollar_signs_is_shown_as_typed(page: Page, app_url: str, tmp_path: Path):
+    # The error names the file: two '$' in it must not turn into maths.
+    odd = tmp_path / "price $x$ list.csv"
+    odd.write_text("name,Phone\nmaria,+15555550100\n")
+    open_batch(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(odd))
+    wait_until_idle(page)
+    expect(page.get_by_text("price $x$ list.csv: unknown columns 'name', 'Phone'")).to_be_visible()
+    assert page.locator(".katex").count() == 0

@@ -130,3 +130,14 @@ def test_export_downloads_the_domain_as_csv(page: Page, app_url: str):
     maria = next(r for r in rows if r["AccountNumber"] == "A-1001")
     assert (maria["FirstName"], maria["Address.City"], maria["Key.loyaltyId"]) == \
         ("Maria", "Seattle", "LOY-1001")
+
+
+def test_a_file_name_with_dollar_signs_is_shown_as_typed(page: Page, app_url: str, tmp_path: Path):
+    # Two '$' in one Markdown text were read as maths: the name must show as typed, with no KaTeX.
+    odd = tmp_path / "price $x$ list.csv"
+    odd.write_text("FirstName,PhoneNumber\nDollar,+15550008101\n", encoding="utf-8")
+    open_data(page, app_url, "Import / export")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(odd))
+    wait_until_idle(page)
+    expect(page.get_by_text("price $x$ list.csv into domain demo")).to_be_visible()
+    assert page.locator(".katex").count() == 0
