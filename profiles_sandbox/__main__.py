@@ -133,8 +133,8 @@ def serve(argv: list[str]) -> int:
     return 0
 
 
-
 # --- load and dump: profiles as CSV -------------------------------------------------------------
+
 def build_load_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=f"python -m {PROG} load",
                            description="Load profiles from a CSV file into a domain: every row is checked "
