@@ -1,4 +1,4 @@
-"""AppTest helpers for the Build page.
+"""AppTest helpers for the Build page, and the data folder every AppTest of app.py uses.
 
 The page's sections are keyed fragments: after an interaction AppTest holds only the parts
 that reran (that is what the browser redraws too). ``full`` reruns the whole page, as a
@@ -8,7 +8,9 @@ page load would, so every widget can be found again.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,22 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD_PAGE = ROOT / "app_pages" / "build.py"
 APP = ROOT / "app.py"
 TIMEOUT = 30  # seconds; generous because other test suites share the two cores
+DATA_DIR = "STUDIO_DATA_DIR"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """app.py starts its local service once per process (st.cache_resource) with its data in
+    STUDIO_DATA_DIR, by default the repository's own .data folder: a developer's data. Every AppTest
+    of app.py in this session uses a temporary folder instead, set before the first one runs."""
+    folder = tmp_path_factory.mktemp("studio-data")
+    previous = os.environ.get(DATA_DIR)
+    os.environ[DATA_DIR] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(DATA_DIR, None)
+    else:
+        os.environ[DATA_DIR] = previous
 
 
 @pytest.fixture

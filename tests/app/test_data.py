@@ -26,8 +26,9 @@ def run(at: AppTest) -> AppTest:
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+def app() -> Iterator[AppTest]:
+    """The whole app on its Data page (its local service keeps its data in the session's temporary
+    folder: tests/app/conftest.isolated_data_dir)."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     run(at)
     at.switch_page("app_pages/data.py")

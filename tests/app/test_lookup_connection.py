@@ -1,6 +1,7 @@
 """The sidebar connection panel through AppTest of the whole app (app.py, default page).
 
-Local sandbox: app.py starts the real local service in-process (data in a temp STUDIO_DATA_DIR).
+Local sandbox: app.py starts the real local service in-process (data in the session's temporary
+folder, tests/app/conftest.isolated_data_dir).
 AWS: an isolated AWS config, so no real account is touched and nothing leaves the machine; the
 "works" case points the AWS backend's endpoint URL at a local service.
 
@@ -44,7 +45,6 @@ def isolated_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served_at) -> 
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "config").write_text("[profile dev]\nregion = eu-west-2\n")
     return tmp_path
 
