@@ -87,6 +87,18 @@ def downloads(at: AppTest) -> dict[str, Any]:
     return {d.proto.label: d.proto for d in at.get("download_button")}
 
 
+def files_given(at: AppTest) -> dict[str, bytes]:
+    """What each download button gives when clicked now (components.build_preview.download_bytes,
+    the function the buttons call): DownloadRefused while the block has errors."""
+    from components.build_preview import block_text, download_bytes, flow_text
+    from components.build_state import BLOCK, EDITING
+
+    block = at.session_state[BLOCK]
+    editing = at.session_state[EDITING] if EDITING in at.session_state else None
+    return {"Download block JSON": download_bytes(block_text, block, editing),
+            "Download flow JSON": download_bytes(flow_text, block, editing)}
+
+
 def shown(markdown: str) -> str:
     """What a reader sees of a Markdown text the page escaped (components.text.literal): AppTest
     holds the Markdown source, the browser shows it without the backslashes."""

@@ -14,6 +14,7 @@ from tests.app.conftest import (
     field_box,
     field_groups,
     field_names,
+    files_given,
     full,
     model,
     open_groups,
@@ -43,6 +44,7 @@ def test_first_visit_shows_a_valid_default_block(build):
     assert not ticked_names(build)
     assert not [s for s in build.segmented_control if s.label == "Match"], "no AND/OR with one identifier"
     assert all(not d.disabled for d in downloads(build).values())
+    assert all(files_given(build).values()), "both buttons give a file"
     assert "No problems" in " ".join(texts(build, "success"))
 
 
@@ -287,6 +289,7 @@ def test_a_static_value_with_outer_spaces_is_warned_about(build):
     full(build)
     assert any("ends with white space" in w for w in texts(build, "warning"))
     assert not any(d.disabled for d in downloads(build).values())
+    assert b'"A-1001 "' in files_given(build)["Download block JSON"], "a warning gives the file"
 
 
 def test_picking_a_contact_attribute_asks_for_the_key_before_any_error(build):

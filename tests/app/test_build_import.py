@@ -12,6 +12,7 @@ from tests.app.conftest import (
     button,
     downloads,
     field_box,
+    files_given,
     full,
     model,
     open_groups,
@@ -120,6 +121,7 @@ def test_a_single_action_loads_directly(build):
     assert meter and "16,830 / 14,000" in meter[0] and "over the limit" in meter[0]
     assert any("Warning" in m and "14,000" in m for m in texts(build, "markdown"))
     assert not any(d.disabled for d in downloads(build).values())
+    assert all(files_given(build).values()), "a budget warning gives the files"
 
 
 def test_reading_notes_are_shown_as_warnings(build):
