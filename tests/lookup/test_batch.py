@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -116,8 +117,10 @@ def test_a_background_job_reports_progress_and_stops_when_asked(pooled, faults):
             for i in range(5000)]
     faults(latency_ms=50)
     job = BatchJob(pooled, block, rows, "demo", workers=4, total=len(rows)).start()
+    deadline = time.monotonic() + 60
     while job.state().progress.done < 10:
         assert job.wait(0.05) is False, job.state().error
+        assert time.monotonic() < deadline, "no progress in 60 s"
     job.stop()
     assert job.wait(timeout=30), "the job did not stop"
     state = job.state()

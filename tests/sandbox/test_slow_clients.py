@@ -36,14 +36,17 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 
 @pytest.fixture
-def enough_file_descriptors() -> None:
-    """Client and server ends of every stalled socket live in this process: 2 fds each."""
+def enough_file_descriptors() -> Iterator[None]:
+    """Client and server ends of every stalled socket live in this process: 2 fds each (the
+    process's limit is put back afterwards)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = 4 * STALLED + 256
     if soft < wanted:
         if hard != resource.RLIM_INFINITY and hard < wanted:
             pytest.fail(f"this test needs {wanted} file descriptors; the hard limit is {hard}")
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def signed_request(running: RunningSandbox, body: bytes) -> bytes:
@@ -128,6 +131,14 @@ def test_a_slow_but_steady_sender_cannot_hold_a_connection_past_the_timeout(runn
         sock.close()
 
 
+def wait_until_a_request_is_in_flight(running: RunningSandbox) -> None:
+    tasks = running._server.server_state.tasks
+    deadline = time.monotonic() + BOUND_S
+    while not tasks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert tasks, "the request never reached the sandbox"
+
+
 def wait_until_no_request_is_in_flight(running: RunningSandbox) -> None:
     tasks = running._server.server_state.tasks
     deadline = time.monotonic() + BOUND_S
@@ -148,18 +159,19 @@ def health_status(running: RunningSandbox) -> int:
 def test_connections_beyond_the_limit_get_503_at_once(tmp_path):
     small = start_in_thread(tmp_path / "s.sqlite3", seed="demo",
                             limits=Limits(max_connections=20, request_read_timeout_s=BOUND_S))
-    idle = [socket.create_connection(("127.0.0.1", small.port), timeout=30) for _ in range(25)]
+    idle: list[socket.socket] = []
     try:
+        idle += [socket.create_connection(("127.0.0.1", small.port), timeout=30) for _ in range(25)]
         assert health_status(small) == 503
-    finally:
         for sock in idle:
             sock.close()
-    try:
         deadline = time.monotonic() + BOUND_S
         while health_status(small) != 200:
             assert time.monotonic() < deadline
             time.sleep(0.1)
     finally:
+        for sock in idle:
+            sock.close()
         small.stop()
 
 
@@ -171,7 +183,7 @@ def test_a_client_that_leaves_during_latency_costs_nothing(running, caplog):
     try:
         sock = socket.create_connection(("127.0.0.1", running.port), timeout=30)
         sock.sendall(signed_request(running, b'{"KeyName": "_phone", "Values": ["+15555550100"]}'))
-        time.sleep(0.3)
+        wait_until_a_request_is_in_flight(running)      # it is in the 1.5 s latency now
         sock.close()                                    # gone while the sandbox waits
         wait_until_no_request_is_in_flight(running)
         assert http("GET", url)[2].get("throttle_next") == 1
