@@ -145,7 +145,8 @@ def test_unreachable_endpoint_is_reported(isolated_aws: Path, monkeypatch: pytes
 @pytest.mark.parametrize("address", [None, "0.0.0.0", "192.168.1.20"])
 def test_served_beyond_loopback_the_endpoint_url_is_off(isolated_aws: Path, served_at, address):
     served_at(address)
-    app = open_app(conn_backend=AWS, conn_endpoint="http://attacker.example:8080")
+    # A visitor's server (on loopback, so that a regression could not send anything off the machine).
+    app = open_app(conn_backend=AWS, conn_endpoint="http://127.0.0.1:9/a-visitors-server")
     assert app.sidebar.text_input(key="conn_endpoint").disabled
     assert app.session_state[CONNECTION].connection.endpoint_url is None    # never used, even if kept
     assert f"{ALLOW_ENDPOINT_URL}=1" in sidebar_texts(app, "caption")
