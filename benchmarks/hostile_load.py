@@ -18,24 +18,21 @@ import http.client
 import resource
 import selectors
 import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.local_service import running_service  # noqa: E402
+
 SEARCH = "/domains/demo/profiles/search"
 FAKE_SIGNATURE = ("AWS4-HMAC-SHA256 Credential=sandbox/20240101/us-east-1/profile/aws4_request, "
                   "SignedHeaders=host, Signature=0")   # the sandbox checks the key name only
 ORDINARY = b'{"KeyName": "_phone", "Values": ["+15555550100"]}'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -101,44 +98,30 @@ def main() -> None:
     if soft < args.stalled + 256:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, args.stalled + 256), hard))
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen([sys.executable, "-m", "profiles_sandbox", "--port", str(port), "--quiet",
-                                 "--db", str(Path(tmp) / "bench.sqlite3")], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            for _ in range(300):
-                try:
-                    opener.open(f"http://127.0.0.1:{port}/_sandbox/health", timeout=2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            status, _ = post(port, ORDINARY)
-            base = peak_rss_mb(proc.pid)
-            print(f"ordinary request: status {status}, service peak RSS {base:.0f} MB")
-            big = b'{"KeyName": "_phone", "Values": ["' + b"1" * (args.body_mb * 1024 * 1024) + b'"]}'
-            status, seconds = post(port, big)
-            after = peak_rss_mb(proc.pid)
-            print(f"{args.body_mb} MB body: status {status} in {seconds:.2f} s, "
-                  f"service peak RSS {after:.0f} MB (+{after - base:.0f} MB, x{after / base:.2f})")
+    with tempfile.TemporaryDirectory() as tmp, running_service(Path(tmp) / "bench.sqlite3") as (proc, url):
+        port = urlsplit(url).port
+        status, _ = post(port, ORDINARY)
+        base = peak_rss_mb(proc.pid)
+        print(f"ordinary request: status {status}, service peak RSS {base:.0f} MB")
+        big = b'{"KeyName": "_phone", "Values": ["' + b"1" * (args.body_mb * 1024 * 1024) + b'"]}'
+        status, seconds = post(port, big)
+        after = peak_rss_mb(proc.pid)
+        print(f"{args.body_mb} MB body: status {status} in {seconds:.2f} s, "
+              f"service peak RSS {after:.0f} MB (+{after - base:.0f} MB, x{after / base:.2f})")
 
-            _, idle_s = post(port, ORDINARY)
-            stalled = [stalled_connection(port, i % 3) for i in range(args.stalled)]
-            status, busy_s = post(port, ORDINARY)
-            print(f"{args.stalled} stalled connections: an ordinary request got {status} in "
-                  f"{busy_s * 1000:.1f} ms (idle service: {idle_s * 1000:.1f} ms, "
-                  f"ratio {busy_s / idle_s:.2f})")
-            started = time.monotonic()
-            left = still_open_after(stalled, args.wait_s)
-            print(f"still open after {args.wait_s:.0f} s: {left} of {args.stalled} "
-                  f"(last closed {time.monotonic() - started:.1f} s after they stalled)" if not left else
-                  f"still open after {args.wait_s:.0f} s: {left} of {args.stalled}")
-            for sock in stalled:
-                sock.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        _, idle_s = post(port, ORDINARY)
+        stalled = [stalled_connection(port, i % 3) for i in range(args.stalled)]
+        status, busy_s = post(port, ORDINARY)
+        print(f"{args.stalled} stalled connections: an ordinary request got {status} in "
+              f"{busy_s * 1000:.1f} ms (idle service: {idle_s * 1000:.1f} ms, "
+              f"ratio {busy_s / idle_s:.2f})")
+        started = time.monotonic()
+        left = still_open_after(stalled, args.wait_s)
+        print(f"still open after {args.wait_s:.0f} s: {left} of {args.stalled} "
+              f"(last closed {time.monotonic() - started:.1f} s after they stalled)" if not left else
+              f"still open after {args.wait_s:.0f} s: {left} of {args.stalled}")
+        for sock in stalled:
+            sock.close()
 
 
 if __name__ == "__main__":
