@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.loopback import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 LISTEN = "0A"   # TCP state in /proc/net/tcp*
 
@@ -30,12 +32,6 @@ def listening_addresses(port: int) -> set[str]:
             raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
             found.add(socket.inet_ntop(family, raw))
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_streamlit_run_listens_on_loopback_only(tmp_path: Path):

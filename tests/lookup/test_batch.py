@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from typing import Any
 
@@ -14,6 +13,7 @@ from profile_block.batch_csv import ContactsReader, TestContact, template_csv, t
 from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
 from profiles_sandbox.demo import DEMO_EXAMPLES, MARIA_PROFILE_ID
 from tests.lookup.conftest import PHONE_REF, make_block
+from tests.loopback import free_port
 
 PHONE = "CustomerEndpoint.Address"
 FIELDS = ["FirstName", "LastName", "BillingCity", "Attributes.tier"]
@@ -102,9 +102,7 @@ def test_an_unknown_domain_aborts_at_the_first_row(pooled):
 
 
 def test_an_unreachable_endpoint_aborts_the_run():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]      # closed once the block ends: nothing listens there
+    port = free_port()                 # nothing listens there
     client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{port}", local_service=True), 4)
     rows = [TestContact(i + 1, (), {PHONE: "+15555550100"}) for i in range(50)]
     with pytest.raises(BatchAborted, match="unreachable"):

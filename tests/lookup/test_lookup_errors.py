@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import boto3
@@ -11,6 +10,7 @@ from profile_block import aws
 from profile_block.block import ERROR, SUCCESS
 from profile_block.lookup import run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block, set_faults
+from tests.loopback import free_port
 
 MARIA = {"CustomerEndpoint.Address": "+15555550100"}
 
@@ -70,14 +70,8 @@ def test_service_works_again_once_faults_are_off(client: Any, faults):
     assert run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo").branch == SUCCESS
 
 
-def closed_loopback_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]   # closed again when the block ends: nothing listens there
-
-
 def test_unreachable_endpoint_is_the_error_branch_with_a_network_reason():
-    client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{closed_loopback_port()}",
+    client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{free_port()}",
                                            local_service=True))
     result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
     assert_error(result, "EndpointConnectionError")

@@ -3,13 +3,13 @@ local service: answers become values, refusals and an unreachable service become
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 
 from profile_block import local_service
 from profile_block.local_service import LocalServiceError
+from tests.loopback import free_port
 
 
 def test_format_pages_search_and_export(sandbox):
@@ -43,8 +43,6 @@ def test_refusals_carry_the_services_message(sandbox):
 
 
 def test_an_unreachable_service_is_said_in_words():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]           # nobody listens on it once closed
+    port = free_port()                      # nobody listens on it
     with pytest.raises(LocalServiceError, match=rf"local service at http://127.0.0.1:{port} did not answer"):
         local_service.get_faults(f"http://127.0.0.1:{port}")
