@@ -32,6 +32,7 @@ import contextlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -201,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
             seeding[size] = (time.perf_counter() - started,
                              sum(p.stat().st_size for p in workdir.glob(f"scale-{size}.sqlite3*")) / 1e6)
 
-        services = {size: start_service(db, "--seed", "none") for size, db in dbs.items()}
+        services: dict[int, tuple[subprocess.Popen, str]] = {}
         try:
+            for size, db in dbs.items():      # inside the try: a failed start stops the ones started
+                services[size] = start_service(db, "--seed", "none")
             clients = {size: make_client(url) for size, (_, url) in services.items()}
             print("warm, interleaved ...", file=sys.stderr, flush=True)
             interleaved(clients, args.warmup, rng)
