@@ -25,6 +25,7 @@ from tests.e2e.build_page import (
     wait_for_preview,
 )
 from tests.e2e.conftest import wait_until_idle
+from tests.splice_helpers import around
 
 
 def test_ticking_fields_updates_the_preview_and_the_download_is_the_preview(page: Page, app_url: str):
@@ -136,8 +137,6 @@ REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
 def test_a_minified_console_export_comes_back_changed_only_in_the_edited_block(page: Page, app_url: str):
     """Real flow 05 (minified, 48 actions, no final newline): upload, tick a field, download. The
     file differs from the upload only inside the block's action and its ActionMetadata entry."""
-    from tests.unit.test_splice import around
-
     path = REAL_FLOWS / "05-sbs-financial-contactflow.json"
     original = path.read_bytes()
     open_imported_block(page, app_url, path, blocks=1)

@@ -25,6 +25,7 @@ from profile_block.splice import (
     needs_rewrite,
     text_index,
 )
+from tests.splice_helpers import around
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
 FILES = sorted(REAL_FLOWS.glob("*.json"))
@@ -44,21 +45,6 @@ def test_all_17_real_files_are_here() -> None:
 def only_block(doc: ImportedDocument) -> Opened:
     (opened,) = blocks_of(doc)
     return opened
-
-
-def around(text: str, position: int) -> list[str]:
-    """The text outside the action at ``position`` and its own ActionMetadata entry."""
-    doc = read_document(text)
-    index = text_index(doc)
-    action = index.actions[position]
-    block_id = read_action(action.value)[0].action_id
-    spans = sorted([(action.start, action.end)] + [(m.key_start, m.value_end) for m in index.metadata
-                                                    if m.key == block_id])
-    pieces, pos = [], 0
-    for start, end in spans:
-        pieces.append(text[pos:start])
-        pos = end
-    return [*pieces, text[pos:]]
 
 
 def action_text(text: str, position: int) -> str:
