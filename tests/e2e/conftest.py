@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+TIMEOUT_MS = 20_000      # every wait of a page and every expect(...): the machine is shared
+expect.set_options(timeout=TIMEOUT_MS)     # (Playwright's own default for expect is 5 s)
 
 
 def free_port() -> int:
@@ -85,12 +87,12 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 
 
-def wait_until_idle(page: Page, timeout_ms: int = 20_000) -> None:
+def wait_until_idle(page: Page, timeout_ms: int = TIMEOUT_MS) -> None:
     """Wait until Streamlit has finished the current run (no "Running" status widget)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_function(
