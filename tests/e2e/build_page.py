@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,9 @@ def open_build(page: Page, url: str) -> None:
 
 
 def section(page: Page, name: str) -> None:
-    page.get_by_role("radio", name=name, exact=True).click()
+    choice = page.get_by_role("radio", name=name, exact=True)
+    choice.click()
+    expect(choice).to_be_checked()
     wait_until_idle(page)
 
 
@@ -34,28 +39,51 @@ def tick(page: Page, name: str) -> None:
     expect(field(page, name)).to_have_attribute("aria-pressed", "true")
 
 
+PREVIEW = '[data-testid="stCode"] code'
+PREVIEW_TIMEOUT_S = 30.0      # the machine is shared: generous
+
+
 def preview_text(page: Page) -> str:
-    """The JSON preview's text once the page is idle (during a run a stale copy may show beside it)."""
+    """The JSON preview's text once the page is idle and shows one preview (during a run a stale
+    copy may show beside it)."""
     wait_until_idle(page)
-    return page.locator('[data-testid="stCode"] code').inner_text()
+    code = page.locator(PREVIEW)
+    expect(code).to_have_count(1)
+    return code.inner_text()
 
 
 def preview(page: Page) -> dict[str, Any]:
     return json.loads(preview_text(page))
 
 
-def wait_for_preview(page: Page, predicate) -> dict[str, Any]:
-    """The preview once it satisfies ``predicate`` (it updates after the fragment rerun)."""
-    code = page.locator('[data-testid="stCode"] code')
-    for _ in range(100):
+def wait_for_preview(page: Page, predicate: Callable[[dict[str, Any]], bool],
+                     timeout_s: float = PREVIEW_TIMEOUT_S) -> dict[str, Any]:
+    """The preview once it satisfies ``predicate`` (it updates after the fragment rerun); within
+    ``timeout_s`` in all, else an AssertionError naming the predicate and what the preview showed."""
+    code = page.locator(PREVIEW)
+    deadline = time.monotonic() + timeout_s
+    shown = "(nothing read yet)"
+    while (left_ms := (deadline - time.monotonic()) * 1000) > 0:
         try:
-            action = json.loads(code.inner_text(timeout=5_000))
-        except (json.JSONDecodeError, PlaywrightError):    # mid-run: no preview, or two
+            shown = code.inner_text(timeout=min(left_ms, 5_000))
+            action = json.loads(shown)
+        except PlaywrightError as exc:        # mid-run: no preview, or two
+            shown, action = f"(no single preview: {exc.message.splitlines()[0]})", None
+        except json.JSONDecodeError:
             action = None
         if action is not None and predicate(action):
             return action
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the preview never matched; it shows:\n{preview_text(page)}")
+        page.wait_for_timeout(100)            # poll: the next run may not have started yet
+    raise AssertionError(f"within {timeout_s:.0f} s the preview never matched {_source(predicate)}; "
+                         f"it last showed:\n{shown}")
+
+
+def _source(predicate: Callable[..., Any]) -> str:
+    """The predicate as written in the test (its line), for a failure message."""
+    try:
+        return inspect.getsource(predicate).strip()
+    except (OSError, TypeError):
+        return repr(predicate)
 
 
 def fields_of(action: dict[str, Any]) -> list[str]:
