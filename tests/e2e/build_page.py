@@ -1,4 +1,4 @@
-"""The Build page in a real browser: how a test opens it, reads the preview, ticks and downloads."""
+"""The Build page in a real browser: how a test opens it, picks a section, ticks and reads the preview."""
 
 from __future__ import annotations
 
@@ -88,15 +88,6 @@ def _source(predicate: Callable[..., Any]) -> str:
 
 def fields_of(action: dict[str, Any]) -> list[str]:
     return action["Parameters"]["ProfileResponseData"]
-
-
-def download(page: Page, label: str) -> tuple[str, str]:
-    button = page.get_by_role("button", name=label)
-    expect(button).to_be_enabled()
-    with page.expect_download() as info:
-        button.click()
-    dl = info.value
-    return dl.suggested_filename, Path(dl.path()).read_text(encoding="utf-8")
 
 
 def open_imported_block(page: Page, url: str, path: Path, blocks: int) -> None:

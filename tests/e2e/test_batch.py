@@ -11,7 +11,7 @@ import pandas as pd
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.test_build import download
+from tests.e2e.helpers import download
 
 PHONE = "CustomerEndpoint.Address"
 CONTACTS = (f"id,{PHONE},expect_branch\n"
@@ -61,11 +61,11 @@ def chart_bars(page: Page) -> dict[tuple[str, str], int]:
     return bars
 
 
-def downloaded_rows(page: Page, label: re.Pattern[str], columns: list[str]) -> list[dict[str, str]]:
-    name, text = download(page, label)   # type: ignore[arg-type]
+def downloaded_csv(page: Page, label: re.Pattern[str]) -> pd.DataFrame:
+    """The results CSV the button ``label`` gives, every cell as text."""
+    name, data = download(page, label)
     assert name == "batch-results.csv"
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    return frame[columns].to_dict("records")
+    return pd.read_csv(io.StringIO(data.decode("utf-8")), dtype=str, keep_default_na=False)
 
 
 def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tmp_path: Path):
@@ -90,8 +90,8 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
                                            "NoMatchingError"]
     shown_columns = list(rows[0])
     assert shown_columns[:3] == ["id", "result", "mismatches"]     # pinned: in view however it scrolls
-    everything = downloaded_rows(page, re.compile("Download all 5 rows shown"), shown_columns)
-    assert everything == rows
+    everything = downloaded_csv(page, re.compile("Download all 5 rows shown"))
+    assert everything[shown_columns].to_dict("records") == rows
 
     # Only the failures: the table and the download shrink together.
     page.get_by_role("button", name="fail", exact=True).click()
@@ -100,9 +100,8 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     expect(page.locator('[data-testid="stDataFrame"]').last.locator('[role="row"]')).to_have_count(2)
     rows = table(page)
     assert [r["id"] for r in rows] == ["chens"]
-    assert downloaded_rows(page, re.compile("Download the 1 row shown"), shown_columns) == rows
-    _, text = download(page, re.compile("Download the 1 row shown"))   # type: ignore[arg-type]
-    failing = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
+    assert failing[shown_columns].to_dict("records") == rows
     assert failing["mismatches"].tolist() == ["branch: expected Success, got MultipleFoundError"]
 
 

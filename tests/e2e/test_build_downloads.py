@@ -8,28 +8,16 @@ the value before it was an error.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.e2e.build_page import open_build, preview_text, wait_for_preview
 from tests.e2e.conftest import wait_until_idle
+from tests.e2e.helpers import download
 
 
 def request_of(action: dict) -> dict:
     return action["Parameters"]["ProfileRequestData"]
-
-
-def click_download(page: Page, label: str) -> tuple[str, bytes]:
-    """Click the download button as a user does (no Enter first); the file's name and bytes."""
-    try:
-        with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name=label).click(timeout=30_000)
-    except PlaywrightError as exc:
-        said = page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
-        raise AssertionError(f"no file from {label!r}; the button says {said}") from exc
-    return info.value.suggested_filename, Path(info.value.path()).read_bytes()
 
 
 def static_value_box(page: Page):
@@ -46,7 +34,7 @@ def test_block_download_right_after_typing_holds_the_typed_value(page: Page, app
     wait_for_preview(page, lambda a: request_of(a)["IdentifierValue"] == "+15555550100")
 
     box.fill("+15555550123")                 # typed, not committed: the click commits it
-    _, data = click_download(page, "Download block JSON")
+    _, data = download(page, "Download block JSON")
     assert request_of(json.loads(data))["IdentifierValue"] == "+15555550123"
     # ...and the file is exactly what the screen shows once the click's rerun is drawn.
     wait_for_preview(page, lambda a: request_of(a)["IdentifierValue"] == "+15555550123")
@@ -62,7 +50,7 @@ def test_flow_download_right_after_fixing_an_error_is_not_lost(page: Page, app_u
     wait_for_preview(page, lambda a: request_of(a)["IdentifierValue"] == "")
 
     box.fill("+15555550177")
-    _, data = click_download(page, "Download flow JSON")
+    _, data = download(page, "Download flow JSON")
     flow = json.loads(data)
     action = next(a for a in flow["Actions"] if a["Type"] == "GetCustomerProfile")
     assert request_of(action)["IdentifierValue"] == "+15555550177"
@@ -81,9 +69,9 @@ def test_both_downloads_follow_a_typed_branch_target(page: Page, app_url: str):
     expect(target).to_be_visible()
     wait_until_idle(page)
     target.fill("say-hello")
-    _, block_file = click_download(page, "Download block JSON")
+    _, block_file = download(page, "Download block JSON")
     assert json.loads(block_file)["Transitions"]["NextAction"] == "say-hello"
     target.fill("say-goodbye")
-    _, flow_file = click_download(page, "Download flow JSON")
+    _, flow_file = download(page, "Download flow JSON")
     action = next(a for a in json.loads(flow_file)["Actions"] if a["Type"] == "GetCustomerProfile")
     assert action["Transitions"]["NextAction"] == "say-goodbye"
