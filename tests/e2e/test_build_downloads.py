@@ -71,6 +71,9 @@ def test_both_downloads_follow_a_typed_branch_target(page: Page, app_url: str):
     target.fill("say-hello")
     _, block_file = download(page, "Download block JSON")
     assert json.loads(block_file)["Transitions"]["NextAction"] == "say-hello"
+    # The click's rerun has drawn the committed target before the box is typed in again.
+    wait_for_preview(page, lambda a: a["Transitions"]["NextAction"] == "say-hello")
+    wait_until_idle(page)
     target.fill("say-goodbye")
     _, flow_file = download(page, "Download flow JSON")
     action = next(a for a in json.loads(flow_file)["Actions"] if a["Type"] == "GetCustomerProfile")
