@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.build_page import open_build, section
 from tests.e2e.conftest import wait_until_idle
+from tests.e2e.lookup_page import go_to_lookup
 
 
 def pick(page: Page, select_label: str, option: str, nth: int = 0) -> None:
@@ -45,9 +46,7 @@ def test_dollar_signs_in_messages_stay_text(page: Page, app_url: str):
     expect(page.get_by_text("The custom attribute name '$x'")).to_be_visible()
     no_maths(page)
     # The Lookup page shows the same block and its values.
-    page.get_by_role("link", name="Lookup").click()
-    wait_until_idle(page)
-    expect(page.get_by_role("heading", name="Try the block: live lookup")).to_be_visible()
+    go_to_lookup(page)
     no_maths(page)
     # ...and the result of running it: the reason names the values it could not send.
     page.get_by_role("button", name="Run lookup").click()

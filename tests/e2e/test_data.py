@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_until_idle
 from tests.e2e.helpers import download
-from tests.e2e.test_lookup import banner, run_lookup, table_rows
+from tests.e2e.lookup_page import banner, go_to_lookup, run_lookup, table_rows
 
 
 def open_data(page: Page, app_url: str, section: str = "Profiles") -> None:
@@ -79,11 +79,10 @@ def test_a_profile_added_on_the_data_page_is_found_in_lookup(page: Page, app_url
     profile_id = re.search(r"Created profile ([0-9a-f]{32})", notice.inner_text())[1]
     expect(summary(page)).to_contain_text(f"1 found by _profileId = {profile_id} · {before + 1} profiles")
 
-    page.get_by_role("link", name="Lookup").click()
-    wait_until_idle(page)
+    go_to_lookup(page)
     run_lookup(page, "+15550007777")
     expect(banner(page)).to_contain_text("Success branch")
-    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute")}
+    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute", count=1)}
     assert rows["$.Customer.ProfileId"] == profile_id
 
 
