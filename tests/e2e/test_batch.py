@@ -37,12 +37,15 @@ def run_and_wait(page: Page) -> None:
     wait_until_idle(page)
 
 
-def table(page: Page) -> list[dict[str, str]]:
-    """The results grid as its accessible DOM shows it: header -> cell, for the columns drawn."""
+def table(page: Page, count: int) -> list[dict[str, str]]:
+    """The results grid as its accessible DOM shows it: header -> cell, for the columns drawn, once
+    it has ``count`` rows (the grid drawn by the run before may still be on screen)."""
+    # The grid is drawn on a canvas; its rows and headers here are the grid's own accessible copy.
     grid = page.locator('[data-testid="stDataFrame"]').last
-    grid.locator('[role="columnheader"]').first.wait_for(state="attached")   # drawn on a canvas;
-    headers = [h.strip() for h in grid.locator('[role="columnheader"]').all_text_contents()]  # this is
-    rows = []                                                    # the grid's own accessible copy
+    grid.locator('[role="columnheader"]').first.wait_for(state="attached")
+    expect(grid.locator('[role="row"]')).to_have_count(count + 1)         # the header row, then rows
+    headers = [h.strip() for h in grid.locator('[role="columnheader"]').all_text_contents()]
+    rows = []
     for row in grid.locator('[role="row"]').all()[1:]:
         cells = [c.strip() for c in row.locator('[role="gridcell"]').all_text_contents()]
         rows.append(dict(zip(headers, cells, strict=True)))
@@ -84,7 +87,7 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     assert chart_bars(page) == {("Success", "pass"): 2, ("MultipleFoundError", "fail"): 1,
                                 ("NoneFoundError", "pass"): 1, ("NoMatchingError", "pass"): 1}
 
-    rows = table(page)
+    rows = table(page, count=5)
     assert [r["id"] for r in rows] == ["maria", "chens", "nobody", "ahmed", "empty"]
     assert [r["branch"] for r in rows] == ["Success", "MultipleFoundError", "NoneFoundError", "Success",
                                            "NoMatchingError"]
@@ -98,7 +101,7 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     wait_until_idle(page)
     expect(page.get_by_role("button", name=re.compile("Download the 1 row shown"))).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').last.locator('[role="row"]')).to_have_count(2)
-    rows = table(page)
+    rows = table(page, count=1)
     assert [r["id"] for r in rows] == ["chens"]
     failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
     assert failing[shown_columns].to_dict("records") == rows
