@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+import time
+
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.build_page import open_build, section, wait_for_preview
 from tests.e2e.conftest import wait_until_idle
@@ -18,21 +20,36 @@ def test_the_branches_section_stays_open_while_targets_are_typed(page: Page, app
     section(page, "Identifier & branches")
     expander(page, "Branches").locator("summary").click()
     wait_until_idle(page)
-    for branch, target in (("Success", "say-hello"), ("None found", "ask-account"), ("Error", "")):
+    typed = (("Success", "say-hello", 1), ("None found", "ask-account", 2), ("Error", "sorry", 3))
+    for branch, target, connected in typed:
         box = page.get_by_role("textbox", name=branch, exact=True)
-        box.fill(target or "sorry")
+        box.fill(target)
         box.press("Enter")
+        # The Enter's run has started once the count changes; once it has ended...
+        expect(page.get_by_text(f"{connected} of 4 branches connected", exact=True)).to_be_visible()
         wait_until_idle(page)
-        # The count of connected branches changed: the section is still open, the boxes still there.
+        # ...the section is still open, the boxes still there.
         expect(expander(page, "Branches")).to_have_attribute("open", "")
         expect(page.get_by_role("textbox", name="Multiple found", exact=True)).to_be_visible()
     wait_for_preview(page, lambda a: a["Transitions"]["NextAction"] == "say-hello")
     expect(page.get_by_text("3 of 4 branches connected")).to_be_visible()
 
 
-def top_in_view(page: Page, locator) -> bool:
-    box = locator.bounding_box()
-    return box is not None and 0 <= box["y"] < page.viewport_size["height"]
+def expect_top_in_view(page: Page, locator: Locator, what: str, timeout_s: float = 20.0) -> None:
+    """Wait until ``locator`` is on screen with its top edge inside the viewport (the page may still
+    be scrolling or drawing after the last key press)."""
+    expect(locator, f"{what} is off screen").to_be_in_viewport()
+    height = page.viewport_size["height"]
+    deadline = time.monotonic() + timeout_s
+    while True:
+        # Read in the next animation frame: each try sees a newly laid-out page.
+        top = locator.evaluate("e => new Promise(done => requestAnimationFrame("
+                               "() => done(e.getBoundingClientRect().top)))")
+        if 0 <= top < height:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} is off screen: its top is at y={top:.0f}, the viewport is "
+                                 f"{height} px high")
 
 
 def test_with_five_identifiers_the_match_control_and_the_preview_stay_in_view(page: Page, app_url: str):
@@ -47,6 +64,6 @@ def test_with_five_identifiers_the_match_control_and_the_preview_stay_in_view(pa
     keys.nth(4).click()
     page.keyboard.press("Escape")
     # ...the AND/OR control and the JSON preview are on screen.
-    assert top_in_view(page, page.get_by_role("radiogroup", name="Match")), "AND/OR is off screen"
-    assert top_in_view(page, page.locator('[data-testid="stCode"]')), "the JSON preview is off screen"
-    assert top_in_view(page, keys.nth(4))
+    expect_top_in_view(page, page.get_by_role("radiogroup", name="Match"), "AND/OR")
+    expect_top_in_view(page, page.locator('[data-testid="stCode"]'), "the JSON preview")
+    expect_top_in_view(page, keys.nth(4), "the fifth search key")
