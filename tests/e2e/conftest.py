@@ -5,7 +5,6 @@ through Debian's Chromium (Playwright's own browser download does not work on th
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.loopback import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,12 +26,6 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 20_000      # every wait of a page and every expect(...): the machine is shared
 expect.set_options(timeout=TIMEOUT_MS)     # (Playwright's own default for expect is 5 s)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_streamlit(script: Path, data_dir: Path) -> tuple[subprocess.Popen, str]:
