@@ -73,11 +73,32 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
+class Position:
+    """Where something is in a document's text: 1-based line and column (in characters)."""
+
+    line: int
+    column: int
+
+
+JsonPath = tuple[str | int, ...]   # ("Actions", 3, "Parameters"): members by key, items by index
+
+
+@dataclass(frozen=True)
 class Problem:
+    """One problem, tied to the part of the block it concerns.
+
+    ``path`` and ``position`` say where it is in the document, when its source knows: ``path``
+    structurally (``flow.validate_flow`` sets it), ``position`` in the text
+    (``problem_location.locate_problems`` fills it from the path, or a source that knows the text
+    sets it). Neither takes part in equality: the same problem found twice is one problem.
+    """
+
     severity: Severity
     part: str            # one of the part names in the module docstring
     message: str         # a full sentence a person understands, saying what to do
     block_id: str = ""   # the action Identifier, filled in when checking a whole flow
+    path: JsonPath | None = field(default=None, compare=False)
+    position: Position | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -33,7 +33,7 @@ from profile_block.block import (
     new_action_id,
     read_action,
 )
-from profile_block.document import MAX_DOCUMENT_BYTES
+from profile_block.document import MAX_DOCUMENT_BYTES, NotAFlowError
 from profile_block.flow import (
     MAX_FLOW_CHARS,
     DocumentError,
@@ -44,6 +44,9 @@ from profile_block.flow import (
     read_document,
     wrap_in_flow,
 )
+from profile_block.input_files import InputFileError, find_json_files, read_regular_file
+from profile_block.problem_location import locate_problems
+from profile_block.report_formats import FORMATS, FileResult, ValidationReport, format_problem, plural
 
 PROG = "python -m profile_block"
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -65,34 +68,17 @@ class _Parser(argparse.ArgumentParser):
 
 # --- shared helpers -------------------------------------------------------------------------------
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def format_problem(problem: Problem) -> str:
-    """``<block Identifier>: <severity>: <where>: <message>``; flow-level problems say "(flow)",
-    document-level ones (keys written twice) "(document)"."""
-    whole = problem.part in ("flow", "document")
-    who = f"({problem.part})" if whole else problem.block_id or "(no Identifier)"
-    return f"{who}: {problem.severity}: {problem.where}: {problem.message}"
-
-
-def summary_line(blocks: int, problems: Sequence[Problem]) -> str:
-    """ "2 blocks checked: 1 error, 1 warning" """
-    errors = sum(p.is_error for p in problems)
-    return (f"{plural(blocks, 'block')} checked: {plural(errors, 'error')}, "
-            f"{plural(len(problems) - errors, 'warning')}")
-
-
 def read_input(path: str) -> str:
-    """The text of FILE (``-`` = stdin); UsageError when it cannot be read or is too large."""
+    """The text of FILE (``-`` = stdin); UsageError when it cannot be read, is not a regular file
+    (a FIFO would block, a device stream without end) or is too large."""
     name = "stdin" if path == "-" else path
     try:
         if path == "-":
             data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         else:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
+            data = read_regular_file(path, MAX_INPUT_BYTES)
+    except InputFileError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     if len(data) > MAX_INPUT_BYTES:
@@ -122,45 +108,108 @@ def load_input(path: str) -> tuple[str, dict[str, Any]]:
 # --- validate -------------------------------------------------------------------------------------
 
 VALIDATE_HELP = """\
-Check every Get profile block (GetCustomerProfile action) of FILE, a whole flow or one action.
-Prints each problem as '<block Identifier>: <severity>: <where>: <message>', then a summary.
+Check every Get profile block (GetCustomerProfile action) of each FILE, a whole flow or one action.
+A FOLDER is searched for *.json files (hidden folders such as .git are not); a JSON file found there
+that is neither a flow nor an action (package.json ...) is passed by, one named on the command line
+is an error (unless --skip-other-json).
 
-exit codes:
+Each problem is printed as 'FILE:LINE:COLUMN: <block Identifier>: <severity>: <where>: <message>'
+(--format picks another form), then one summary for all files.
+
+formats:
+  text    the lines above (default)
+  json    one JSON object: problems (file, line, column, severity, block, part, where, message),
+          files, summary
+  github  GitHub Actions workflow commands (::error file=...,line=...,col=...::...): problems show
+          on the pull request's lines
+  sarif   SARIF 2.1.0, for code scanning (github/codeql-action/upload-sarif)
+  junit   JUnit XML, one test case per file (GitLab artifacts:reports:junit, Jenkins)
+
+exit codes (the worst file's):
   0  no errors (warnings allowed, unless --strict)
   1  at least one error (or warning, with --strict)
-  2  FILE unreadable, not JSON, or neither a flow nor a GetCustomerProfile action
-     (one line on stderr)
+  2  a FILE unreadable, not a regular file, not JSON, or neither a flow nor a GetCustomerProfile
+     action (one line on stderr per file; the other files are still checked)
 
-A flow without any GetCustomerProfile action is not an error: it says so on stderr and
-exits 0 (unless the flow itself has an error), so a CI job can check every flow of a repository.
-Inside a whole flow every branch of a block must lead to an action of the flow; a lone action
-may point anywhere.
+A flow without any GetCustomerProfile action is not an error (a named one says so on stderr),
+so a CI job can check every flow of a repository. Inside a whole flow every branch of a block
+must lead to an action of the flow; a lone action may point anywhere.
 """
 
 
 def add_validate_command(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "validate", help="check the Get profile blocks of a flow or of one action",
+        "validate", help="check the Get profile blocks of flows and actions (files or folders)",
         description=VALIDATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", metavar="FILE", help="a flow or action JSON file; - reads stdin")
+    parser.add_argument("paths", metavar="FILE", nargs="+",
+                        help="a flow or action JSON file, or a folder of them; - reads stdin")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    parser.add_argument("--format", choices=list(FORMATS), default="text",
+                        help="how to print the problems (default text)")
+    parser.add_argument("--skip-other-json", action="store_true",
+                        help="pass by named JSON files that are neither a flow nor an action, as in "
+                             "folders (for pre-commit, which names every staged JSON file)")
     parser.set_defaults(run=run_validate)
 
 
-def run_validate(args: argparse.Namespace) -> int:
-    document = read_file_document(args.file)
+def _files_to_check(paths: Sequence[str]) -> list[tuple[str, bool]]:
+    """(path, named on the command line) for every file to check, folders expanded, each once."""
+    if paths.count("-") > 1:
+        raise UsageError("- (stdin) can be given only once")
+    found: dict[str, bool] = {}
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            try:
+                for inner in find_json_files(path):
+                    found.setdefault(os.path.normpath(inner), False)
+            except InputFileError as exc:
+                raise UsageError(str(exc)) from None
+        else:
+            found[path] = True
+    return list(found.items())
+
+
+def check_file(path: str, named: bool, skip_other_json: bool) -> FileResult | None:
+    """The FileResult of one file; None for a JSON file that is not a flow and may be passed by."""
+    shown = "stdin" if path == "-" else path
     try:
+        document = read_document(read_input(path))
         blocks, problems = document_problems(document)   # the Build page's verdict too
+    except NotAFlowError as exc:
+        if not named or skip_other_json:
+            return None
+        return FileResult(shown, error=str(exc))
     except (DocumentError, ActionFormatError) as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
-    for problem in problems:
-        print(format_problem(problem))
-    if document.kind == "flow" and blocks == 0:
-        print(f"note: {'stdin' if args.file == '-' else args.file} has no GetCustomerProfile action; "
-              "no block to check", file=sys.stderr)
-    print(summary_line(blocks, problems))
-    failing = [p for p in problems if p.is_error or args.strict]
-    return EXIT_PROBLEMS if failing else EXIT_OK
+        return FileResult(shown, error=str(exc), error_position=getattr(exc, "position", None))
+    except UsageError as exc:
+        return FileResult(shown, error=str(exc))
+    return FileResult(shown, document.kind, blocks, locate_problems(document, problems))
+
+
+def _error_line(result: FileResult) -> str:
+    """One stderr line for a file that could not be checked (naming the file once)."""
+    if result.error and result.error.startswith((result.path, f"cannot read {result.path}")):
+        return result.error
+    return f"{result.path}: {result.error}"
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    report = ValidationReport([], strict=args.strict)
+    for path, named in _files_to_check(args.paths):
+        result = check_file(path, named, args.skip_other_json)
+        if result is None:
+            report.skipped.append(path)
+            continue
+        report.files.append(result)
+        if result.error is not None:
+            print(f"{PROG}: {_error_line(result)}", file=sys.stderr)
+        elif named and result.kind == "flow" and result.blocks == 0:
+            print(f"note: {result.path} has no GetCustomerProfile action; no block to check",
+                  file=sys.stderr)
+    if not report.files and not report.skipped:
+        raise UsageError(f"no *.json file found in {', '.join(args.paths)}")
+    sys.stdout.write(FORMATS[args.format](report))
+    return report.exit_code
 
 
 # --- new ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profile_block import jsontext
-from profile_block.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, json_kind
+from profile_block.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, Position, json_kind
 
 MAX_FLOW_CHARS = 256_000   # CreateContactFlow content limit
 BOM = "\ufeff"
@@ -29,7 +29,19 @@ _PARAMETER_PARTS = ("ProfileRequestData", "ProfileResponseData", *MISPLACED_REQU
 
 
 class DocumentError(ValueError):
-    """Text that is not JSON, too large, or neither a flow nor a GetCustomerProfile action."""
+    """Text that is not JSON, too large, or neither a flow nor a GetCustomerProfile action.
+
+    ``position`` is where the text stops being JSON, when that is the reason.
+    """
+
+    def __init__(self, message: str, position: Position | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class NotAFlowError(DocumentError):
+    """JSON that is neither a flow nor a GetCustomerProfile action, nor recognisably part of one
+    (a package.json, a single action of another type): a linter searching a folder passes it by."""
 
 
 @dataclass(eq=False)
@@ -46,9 +58,6 @@ class ImportedDocument:
     def data(self) -> bytes:
         """The document's bytes (UTF-8, as every accepted document was)."""
         return self.text.encode("utf-8")
-
-    def duplicate_messages(self) -> list[str]:
-        return [d.message(self.text) for d in self.duplicates]
 
 
 def _reject_constant(name: str) -> Any:
@@ -135,8 +144,8 @@ def read_document(data: str | bytes | bytearray) -> ImportedDocument:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
             raise DocumentError(_several_values_message(text)) from None
-        raise DocumentError(
-            f"This is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
+        raise DocumentError(f"This is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+                            Position(exc.lineno, exc.colno)) from None
     except RecursionError:
         raise DocumentError(
             f"This JSON nests too deeply (more than {MAX_NESTING} levels) to be a flow.") from None
@@ -145,7 +154,7 @@ def read_document(data: str | bytes | bytearray) -> ImportedDocument:
     if _nesting_depth(obj) > MAX_NESTING:
         raise DocumentError(f"This JSON nests more than {MAX_NESTING} levels deep, which no flow does.")
     if not isinstance(obj, dict):
-        raise DocumentError(
+        raise NotAFlowError(
             f"The JSON is {json_kind(obj)}, not an object: a flow or a GetCustomerProfile action "
             "is a JSON object {...}.")
     kind = classify(obj)
@@ -171,7 +180,7 @@ def classify(obj: dict[str, Any]) -> str:
         if obj["Type"] == ACTION_TYPE:
             return "action"
         kind = obj["Type"] if isinstance(obj["Type"], str) else json_kind(obj["Type"])
-        raise DocumentError(
+        raise NotAFlowError(
             f"This is a single {kind} action, not a GetCustomerProfile action or a whole flow.")
     inner = obj.get("Parameters")
     parameters = inner if isinstance(inner, dict) else obj
@@ -187,6 +196,6 @@ def classify(obj: dict[str, Any]) -> str:
             "\"Type\"): an action is {\"Identifier\": ..., \"Type\": \"GetCustomerProfile\", "
             f"\"Parameters\": {{\"ProfileRequestData\": ...}}, \"Transitions\": ...}}{hint}.")
     keys = ", ".join(list(obj)[:5]) or "no keys"
-    raise DocumentError(
+    raise NotAFlowError(
         "This JSON object is neither a flow (it has no \"Actions\" array) nor a GetCustomerProfile "
         f"action (it has no \"Type\"); it has {keys}.")

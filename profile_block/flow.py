@@ -34,6 +34,7 @@ from profile_block.document import (  # noqa: F401 -- re-exported: the flow API 
     read_document,
 )
 from profile_block.merge import merged_metadata
+from profile_block.problem_location import position_at, with_block_paths
 
 FLOW_VERSION = "2019-10-30"
 MAX_ACTIONS = 250
@@ -123,24 +124,28 @@ def validate_flow(flow: dict[str, Any], size: int | None = None) -> list[Problem
         shown = "missing" if version is None else f"'{version}'"
         problems.append(Problem(
             "warning", "flow",
-            f"The flow's Version is {shown}; Connect flows are Version \"{FLOW_VERSION}\"."))
+            f"The flow's Version is {shown}; Connect flows are Version \"{FLOW_VERSION}\".",
+            path=("Version",)))
     if len(actions) > MAX_ACTIONS:
         problems.append(Problem(
             "warning", "flow",
-            f"The flow has {len(actions)} actions; Amazon Connect allows at most {MAX_ACTIONS} in one flow."))
-    ids = [action_id_of(a) for a in actions if isinstance(a, dict)]
-    known = set(ids)
+            f"The flow has {len(actions)} actions; Amazon Connect allows at most {MAX_ACTIONS} in one flow.",
+            path=("Actions",)))
+    ids = {i: action_id_of(a) for i, a in enumerate(actions) if isinstance(a, dict)}
+    known = set(ids.values())
     start = flow.get("StartAction")
     if isinstance(start, str) and start not in known:
         problems.append(Problem(
             "error", "flow",
-            f"StartAction '{start}' names no action in this flow; the console will not import it."))
+            f"StartAction '{start}' names no action in this flow; the console will not import it.",
+            path=("StartAction",)))
     seen: set[str] = set()
-    for action_id in ids:
+    for i, action_id in ids.items():
         if action_id in seen:
             problems.append(Problem(
                 "error", "flow",
-                f"More than one action has the Identifier '{action_id}'; every action needs its own."))
+                f"More than one action has the Identifier '{action_id}'; every action needs its own.",
+                path=("Actions", i, "Identifier")))
         seen.add(action_id)
     if size is None:   # a flow built here: its size is that of its export
         try:
@@ -152,12 +157,14 @@ def validate_flow(flow: dict[str, Any], size: int | None = None) -> list[Problem
             "error", "flow",
             f"The flow is {size:,} characters as JSON; Amazon Connect accepts at most {MAX_FLOW_CHARS:,}."))
 
-    for action in find_get_profile_actions(flow):
+    for index, action in enumerate(actions):
+        if not (isinstance(action, dict) and action.get("Type") == ACTION_TYPE):
+            continue
         block_id = action_id_of(action)
         try:
             block, notes = read_action(action)
         except ActionFormatError as exc:  # cannot happen for a GetCustomerProfile dict; be safe
-            problems.append(Problem("error", "request", str(exc), block_id))
+            problems.append(Problem("error", "request", str(exc), block_id, path=("Actions", index)))
             continue
         found = list(dict.fromkeys(notes + block.validate()))
         for branch in BRANCHES:
@@ -173,7 +180,7 @@ def validate_flow(flow: dict[str, Any], size: int | None = None) -> list[Problem
                     "error", f"branch:{branch}",
                     f"The {label} branch leads to '{target}', which is not an action in this flow. "
                     "Connect it to one of the flow's actions."))
-        problems += [Problem(p.severity, p.part, p.message, block_id) for p in found]
+        problems += with_block_paths(action, found, ("Actions", index), block_id)
     return problems
 
 
@@ -184,10 +191,10 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
     document it would download. Keys written twice anywhere are errors (part "document": which copy
     counts depends on the reader).
     """
-    problems = [Problem("error", "document", message) for message in doc.duplicate_messages()]
+    problems = [Problem("error", "document", duplicate.message(doc.text),
+                        position=position_at(doc.text, duplicate.again)) for duplicate in doc.duplicates]
     if doc.kind == "action":
         block_id = read_action(doc.document)[0].action_id
-        return 1, problems + [Problem(p.severity, p.part, p.message, block_id)
-                              for p in validate_action(doc.document)]
+        return 1, problems + with_block_paths(doc.document, validate_action(doc.document), (), block_id)
     return (len(find_get_profile_actions(doc.document)),
             problems + validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff"))))

@@ -53,23 +53,32 @@ def test_validate_a_flow_with_problems_exits_1_and_names_block_part_and_cause(tm
     flow["Actions"][2]["Parameters"]["ProfileRequestData"]["LogicalOperator"] = "XOR"
     flow["Actions"][2]["Transitions"]["NextAction"] = "gone"
     flow["Actions"][1]["Parameters"]["ProfileResponseData"] = {"FirstName": ""}
-    run = cli("validate", write(tmp_path, flow))
+    path = write(tmp_path, flow)
+    text = Path(path).read_text(encoding="utf-8")    # one line: each column is an offset + 1
+    run = cli("validate", path)
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert f"{BY_ACCOUNT}: error: operator: 'XOR' is not a logical operator" in run.stdout
-    success = f"{BY_ACCOUNT}: error: Success branch: "
+    # Each problem at the member it concerns: file:line:column in front, today's line after it.
+    operator = text.index('"LogicalOperator": "XOR"') + 1
+    assert f"{path}:1:{operator}: {BY_ACCOUNT}: error: operator: 'XOR' is not a logical" in run.stdout
+    gone = text.index('"NextAction": "gone"') + 1
+    success = f"{path}:1:{gone}: {BY_ACCOUNT}: error: Success branch: "
     assert any(line.startswith(success) and "'gone'" in line for line in lines)
-    assert any(": warning: response fields: ProfileResponseData is an object" in line for line in lines)
+    fields = text.index('"ProfileResponseData": {"FirstName"') + 1
+    assert any(line.startswith(f"{path}:1:{fields}: ") and
+               ": warning: response fields: ProfileResponseData is an object" in line for line in lines)
     assert lines[-1] == "2 blocks checked: 2 errors, 1 warning"
 
 
 def test_validate_a_single_action_uses_its_identifier(tmp_path: Path) -> None:
     action = valid_block(action_id="blk-7", fields=["FirstName", "Nope"]).to_action()
-    run = cli("validate", write(tmp_path, action))
+    path = write(tmp_path, action)
+    run = cli("validate", path)
     assert run.returncode == 1
+    column = Path(path).read_text(encoding="utf-8").index('"Nope"') + 1
     assert run.stdout.splitlines() == [
-        "blk-7: error: field Nope: 'Nope' is not a response field of the Get profile block. "
-        "Pick one of the standard fields or a custom field Attributes.<name>.",
+        f"{path}:1:{column}: blk-7: error: field Nope: 'Nope' is not a response field of the Get profile "
+        "block. Pick one of the standard fields or a custom field Attributes.<name>.",
         "1 block checked: 1 error, 0 warnings",
     ]
 
