@@ -23,7 +23,9 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[2]
 REAL_FLOWS = ROOT / "tests" / "fixtures" / "real-flows"
 HEAVY = ("streamlit", "boto3", "botocore", "pandas")
-OFFLINE = {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+# No registry is asked: pip gets no index, virtualenv does not look for newer seed wheels.
+OFFLINE = {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
+           "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 
 
 def run(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None,
@@ -59,7 +61,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's wheel, built offline in a fresh virtualenv (setuptools from virtualenv's seed)."""
     tmp = tmp_path_factory.mktemp("wheel")
     builder = tmp / "builder"
-    made = run(sys.executable, "-m", "virtualenv", "--quiet", "--seeder", "app-data", builder, timeout=120)
+    made = run(sys.executable, "-m", "virtualenv", "--quiet", "--seeder", "app-data", builder,
+               env=OFFLINE, timeout=120)
     assert made.returncode == 0, made.stderr
     built = run(builder / "bin" / "python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                 "--wheel-dir", tmp / "dist", ROOT, env=OFFLINE)
@@ -89,7 +92,7 @@ def test_the_wheel_holds_the_two_packages_their_scripts_and_dependencies(wheel: 
 def test_an_installed_wheel_runs_profile_block_validate_without_its_heavy_dependencies(
         wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    assert run(sys.executable, "-m", "virtualenv", "--quiet", venv, timeout=120).returncode == 0
+    assert run(sys.executable, "-m", "virtualenv", "--quiet", venv, env=OFFLINE, timeout=120).returncode == 0
     installed = run(venv / "bin" / "python", "-m", "pip", "install", "--no-deps", wheel, env=OFFLINE)
     assert installed.returncode == 0, installed.stderr
     # Nothing but the wheel: no streamlit, boto3 or pandas in this environment.
@@ -121,7 +124,7 @@ def test_the_installed_profiles_sandbox_command_runs(wheel: Path, tmp_path: Path
     """With its dependencies present (here: the test run's own, through a .pth file, as no
     registry is asked), the console script serves --help and dumps an empty domain."""
     venv = tmp_path / "venv"
-    assert run(sys.executable, "-m", "virtualenv", "--quiet", venv, timeout=120).returncode == 0
+    assert run(sys.executable, "-m", "virtualenv", "--quiet", venv, env=OFFLINE, timeout=120).returncode == 0
     installed = run(venv / "bin" / "python", "-m", "pip", "install", "--no-deps", wheel, env=OFFLINE)
     assert installed.returncode == 0, installed.stderr
     site = run(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")

@@ -6,11 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from profile_block.block import Position
-from profile_block.document import read_document
+from profile_block.block import ActionFormatError, Position
+from profile_block.document import DocumentError, read_document
 from profile_block.flow import document_problems
 from profile_block.problem_location import locate_problems
+from tests.unit.test_fuzz_import import ACTION, FIXTURE, mutated
 
 
 def at(text: str, needle: str, nth: int = 0) -> Position:
@@ -112,3 +115,19 @@ def test_every_problem_of_a_real_flow_has_a_position_inside_the_text(name: str) 
         assert problem.position is not None
         line = text.splitlines()[problem.position.line - 1]
         assert 1 <= problem.position.column <= len(line)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated(ACTION), mutated(FIXTURE)), st.sampled_from([None, 1, "\t"]))
+def test_any_damaged_document_has_every_problem_at_a_place_in_its_text(document: Any, indent: Any) -> None:
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    try:
+        doc = read_document(text)
+        problems = document_problems(doc)[1]
+    except (DocumentError, ActionFormatError):
+        return
+    lines = text.split("\n")
+    for problem in locate_problems(doc, problems):
+        assert problem.position is not None
+        assert 1 <= problem.position.line <= len(lines)
+        assert 1 <= problem.position.column <= len(lines[problem.position.line - 1])
