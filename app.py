@@ -15,10 +15,20 @@ from pathlib import Path
 import streamlit as st
 
 from components import connection
+from components.text import literal
+from profile_block.host_names import host_refusal
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import RunningSandbox, start_in_thread
 
 ROOT = Path(__file__).resolve().parent
+
+# First of all, which name the browser used: under a name that is not allowed (a web page that
+# pointed its own name at this machine: DNS rebinding) nothing else runs: no sidebar, no connection,
+# no local service, no page.
+_refusal = host_refusal(st.context.headers.get_all("host"), os.environ)
+if _refusal:
+    st.error(literal(_refusal), icon=":material/block:")
+    st.stop()
 
 st.set_page_config(page_title="Get-profile block studio", page_icon=":material/person_search:", layout="wide")
 

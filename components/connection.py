@@ -180,7 +180,7 @@ def _aws(refresh: bool) -> ActiveConnection:
                                help="Leave empty for AWS. Any Customer Profiles endpoint works, "
                                     "e.g. a local service.")
     if not policy.allowed:
-        sidebar.caption(policy.reason)
+        sidebar.caption(literal(policy.reason))
     # Off means off: a value kept in the session from before is never used.
     endpoint = (typed.strip() or None) if policy.allowed else None
     connection = aws.Connection(profile=profile, region=region, endpoint_url=endpoint)

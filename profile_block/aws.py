@@ -38,7 +38,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from profile_block.exposure import is_loopback_host
+from profile_block.host_names import is_loopback_host
 
 if TYPE_CHECKING:
     from botocore.config import Config

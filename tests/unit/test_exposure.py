@@ -38,3 +38,20 @@ def test_a_request_through_a_proxy_forbids_it_even_on_loopback(header):
 def test_the_operator_setting_wins(value, allowed):
     assert endpoint_url_policy("0.0.0.0", {}, {ALLOW_ENDPOINT_URL: value}).allowed is allowed
     assert endpoint_url_policy("127.0.0.1", {}, {ALLOW_ENDPOINT_URL: value}).allowed is allowed
+
+
+@pytest.mark.parametrize("host", ["localhost:8501", "127.0.0.1:8501", "[::1]:8501"])
+def test_a_loopback_host_keeps_it(host):
+    assert endpoint_url_policy("127.0.0.1", {"Host": host}, {}).allowed
+
+
+@pytest.mark.parametrize("host, said", [("evil.example:8501", "the name evil.example"),
+                                        ("studio.example.com", "the name studio.example.com"),
+                                        ("evil example", "a Host that cannot be read")])
+def test_a_host_that_is_not_loopback_forbids_it_even_on_loopback(host, said):
+    # DNS rebinding, or a team name an operator allowed: the browser is not this machine's own page.
+    policy = endpoint_url_policy("127.0.0.1", {"host": host}, {})
+    assert not policy.allowed
+    assert said in policy.reason and "not a loopback name" in policy.reason
+    assert f"{ALLOW_ENDPOINT_URL}=1" in policy.reason
+    assert endpoint_url_policy("127.0.0.1", {"host": host}, {ALLOW_ENDPOINT_URL: "1"}).allowed
