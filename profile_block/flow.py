@@ -34,6 +34,7 @@ from profile_block.document import (  # noqa: F401 -- re-exported: the flow API 
     read_document,
 )
 from profile_block.merge import merged_metadata
+from profile_block.surrogates import is_about_lone_surrogates
 
 FLOW_VERSION = "2019-10-30"
 MAX_ACTIONS = 250
@@ -182,12 +183,18 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
 
     The one verdict of a document: ``validate`` prints it and the Build page shows it for the
     document it would download. Keys written twice anywhere are errors (part "document": which copy
-    counts depends on the reader).
+    counts depends on the reader), and so is a lone surrogate anywhere (text that is not Unicode).
     """
-    problems = [Problem("error", "document", message) for message in doc.duplicate_messages()]
+    problems = [Problem("error", "document", message)
+                for message in doc.duplicate_messages() + doc.surrogate_messages()]
     if doc.kind == "action":
         block_id = read_action(doc.document)[0].action_id
-        return 1, problems + [Problem(p.severity, p.part, p.message, block_id)
-                              for p in validate_action(doc.document)]
-    return (len(find_get_profile_actions(doc.document)),
-            problems + validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff"))))
+        blocks = 1
+        found = [Problem(p.severity, p.part, p.message, block_id) for p in validate_action(doc.document)]
+    else:
+        blocks = len(find_get_profile_actions(doc.document))
+        found = validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff")))
+    if doc.lone_surrogates:
+        # Each place is said once, with its line and column, not again by the block's own check.
+        found = [p for p in found if not is_about_lone_surrogates(p.message)]
+    return blocks, problems + found
