@@ -44,7 +44,7 @@ from profile_block.block import (
 )
 from profile_block.fields import field_for
 from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
-from profile_block.surrogates import lone_surrogate_at, surrogate_problem
+from profile_block.surrogates import is_unicode, surrogate_problem
 
 ID = "id"
 EXPECT_BRANCH = "expect_branch"
@@ -236,11 +236,12 @@ class ContactsReader:
                                   "(e.g. id,CustomerEndpoint.Address,expect_branch)")
         self._check_unicode(header, [f"The name of column {i + 1}" for i in range(len(header))])
         self.columns = read_columns(header, block, name)
+        self._cell_names = [f"The {column} cell" for column in self.columns.names]
 
     def _check_unicode(self, cells: Sequence[str], what: Sequence[str]) -> None:
         """BatchInputError naming the line and column of a cell with a lone surrogate (text that is
         not Unicode: no lookup, page or results file could carry it). One search per row."""
-        if lone_surrogate_at("".join(cells)) is None:
+        if is_unicode("".join(cells)):
             return
         for cell, said in zip(cells, what, strict=False):
             reason = surrogate_problem(cell, said)
@@ -272,7 +273,7 @@ class ContactsReader:
                 raise BatchInputError(f"{self.name}, line {self._reader.line_num}: {len(cells)} cells, but "
                                       f"the header names {width} columns")
             cells += [""] * (width - len(cells))
-            self._check_unicode(cells, [f"The {column} cell" for column in columns.names])
+            self._check_unicode(cells, self._cell_names)
             try:
                 branch = parse_branch(cells[columns.branch_index]) if columns.branch_index is not None else ""
             except ValueError as exc:

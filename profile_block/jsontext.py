@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
 
-from profile_block.surrogates import HOLDS_ONE, lone_surrogate_at, shown
+from profile_block.surrogates import HOLDS_ONE, is_unicode, lone_surrogate_at, shown
 
 _WS = re.compile(r"[ \t\n\r]*")
 # A \uXXXX escape of a character outside ASCII: the document escapes non-ASCII text.
@@ -225,13 +225,7 @@ class LoneSurrogate:
 
 def may_hold_lone_surrogates(text: str) -> bool:
     """False when the text certainly holds none (no surrogate escape, no surrogate): one regex pass."""
-    if _SURROGATE_ESCAPE.search(text):
-        return True
-    try:        # a surrogate character itself (encoding is the fastest search for one)
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return _SURROGATE_ESCAPE.search(text) is not None or not is_unicode(text)
 
 
 def lone_surrogates(text: str) -> list[LoneSurrogate]:

@@ -13,7 +13,7 @@ from profile_block.batch_csv import BatchInputError, ContactsReader, text_lines
 from profile_block.block import BRANCHES, Identifier, Problem, validate_action
 from profile_block.document import DocumentError, read_document
 from profile_block.flow import document_problems, wrap_in_flow
-from profile_block.surrogates import first_in_json, lone_surrogate_at, shown, surrogate_problem
+from profile_block.surrogates import first_in_json, is_unicode, lone_surrogate_at, shown, surrogate_problem
 from tests.unit.helpers import about, errors, valid_block
 
 LONE = "\ud800"
@@ -21,6 +21,7 @@ LONE = "\ud800"
 
 def test_the_rule_finds_a_lone_surrogate_and_says_where_escaped():
     assert lone_surrogate_at("ab" + LONE) == 2 and lone_surrogate_at("ok 😀") is None
+    assert not is_unicode("ab" + LONE) and not is_unicode("\udfff") and is_unicode("ok 😀 café")
     assert shown("a\ud800b\udfff") == "a\\ud800b\\udfff" and shown("ok 😀") == "ok 😀"
     said = surrogate_problem("x\udc01", "The action Identifier")
     assert said is not None and said.startswith("The action Identifier holds a lone surrogate (\\udc01 at "
