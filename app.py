@@ -1,11 +1,14 @@
 """Get-profile block studio: entry point and router.
 
-Sets the page up, draws the sidebar connection panel (shared by every page) and runs the
-page st.navigation picked. Pages live in app_pages/, shared widgets in components/, every rule
-in profile_block/. The folder is app_pages/, not pages/: Streamlit treats a pages/ folder next
-to the entry point as a legacy multipage app and runs a deep-linked page (/lookup) alone, without
-this router and its sidebar. This is the only module that imports profiles_sandbox: it starts the local
-Customer Profiles service and hands its endpoint to the components, which see only a URL.
+First it checks the name the browser reached it under (profile_block.host_names: loopback names
+and STUDIO_ALLOWED_HOSTS; any other name is DNS rebinding or a misconfigured proxy, and gets one
+sentence and nothing else). Then it sets the page up, draws the sidebar connection panel (shared by
+every page) and runs the page st.navigation picked. Pages live in app_pages/, shared widgets in
+components/, every rule in profile_block/. The folder is app_pages/, not pages/: Streamlit treats a
+pages/ folder next to the entry point as a legacy multipage app and runs a deep-linked page (/lookup)
+alone, without this router and its sidebar. This is the only module that imports profiles_sandbox:
+it starts the local Customer Profiles service and hands its endpoint to the components, which see
+only a URL.
 """
 
 import gc

@@ -88,6 +88,7 @@ def _read(data: str | bytes, source_name: str) -> None:
     address kept goes straight into the builder; a flow with several blocks is listed."""
     try:
         document = flow.read_document(data)
+        document.require_unicode()        # a lone surrogate: no widget could show the block
         blocks = splice.blocks_of(document)
         if not blocks:
             raise flow.DocumentError(

@@ -19,7 +19,8 @@ the block (empty = not set), ``result`` (pass, fail, or empty when the row expec
 ``mismatches`` (what did not hold, in words).
 
 Reading streams: a file is checked and run row by row, never loaded whole. Bad files raise
-``BatchInputError`` with one message naming the problem (and the line); a row with an unusable
+``BatchInputError`` with one message naming the problem (and the line; a cell holding text that is
+not Unicode, a lone surrogate, is one); a row with an unusable
 contact value is not bad input: its lookup takes the Error branch with the reason.
 """
 
@@ -43,6 +44,7 @@ from profile_block.block import (
 )
 from profile_block.fields import field_for
 from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
+from profile_block.surrogates import is_unicode, surrogate_problem
 
 ID = "id"
 EXPECT_BRANCH = "expect_branch"
@@ -232,7 +234,19 @@ class ContactsReader:
         if header is None:
             raise BatchInputError(f"{name} is empty: the first line must name the columns "
                                   "(e.g. id,CustomerEndpoint.Address,expect_branch)")
+        self._check_unicode(header, [f"The name of column {i + 1}" for i in range(len(header))])
         self.columns = read_columns(header, block, name)
+        self._cell_names = [f"The {column} cell" for column in self.columns.names]
+
+    def _check_unicode(self, cells: Sequence[str], what: Sequence[str]) -> None:
+        """BatchInputError naming the line and column of a cell with a lone surrogate (text that is
+        not Unicode: no lookup, page or results file could carry it). One search per row."""
+        if is_unicode("".join(cells)):
+            return
+        for cell, said in zip(cells, what, strict=False):
+            reason = surrogate_problem(cell, said)
+            if reason:
+                raise BatchInputError(f"{self.name}, line {self._reader.line_num}: {reason}")
 
     def _error(self, exc: Exception) -> BatchInputError:
         line = self._reader.line_num
@@ -259,6 +273,7 @@ class ContactsReader:
                 raise BatchInputError(f"{self.name}, line {self._reader.line_num}: {len(cells)} cells, but "
                                       f"the header names {width} columns")
             cells += [""] * (width - len(cells))
+            self._check_unicode(cells, self._cell_names)
             try:
                 branch = parse_branch(cells[columns.branch_index]) if columns.branch_index is not None else ""
             except ValueError as exc:

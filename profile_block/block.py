@@ -41,6 +41,7 @@ from profile_block.fields import (
 )
 from profile_block.keys import KEYS_BY_NAME, check_key_name
 from profile_block.references import check_reference, is_reference, reference_warning
+from profile_block.surrogates import shown, surrogate_problem
 
 ACTION_TYPE = "GetCustomerProfile"
 MAX_IDENTIFIERS = 5
@@ -100,6 +101,12 @@ class Problem:
     path: JsonPath | None = field(default=None, compare=False)
     position: Position | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # A problem is text for a page or a terminal: text that is not Unicode (a lone surrogate
+        # quoted from the input) is written as its escape, so that showing the problem cannot fail.
+        object.__setattr__(self, "message", shown(self.message))
+        object.__setattr__(self, "block_id", shown(self.block_id))
+
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
@@ -152,6 +159,9 @@ def check_action_id(value: str, what: str = "The action Identifier") -> str | No
     """
     if not value:
         return f"{what} is empty: give it an Identifier (the Connect console uses a UUID)."
+    not_unicode = surrogate_problem(value, what)
+    if not_unicode:
+        return not_unicode
     reasons = []
     if len(value) > MAX_ACTION_ID_LENGTH:
         reasons.append(f"is {len(value)} characters long; Connect allows at most {MAX_ACTION_ID_LENGTH}")
@@ -363,6 +373,9 @@ def _key_problems(i: int, key: str) -> list[Problem]:
 
 def _value_problems(i: int, value: str) -> list[Problem]:
     part = f"criterion:{i}:value"
+    not_unicode = surrogate_problem(value, f"The value of identifier {i + 1}")
+    if not_unicode:
+        return [Problem("error", part, not_unicode)]
     if not value.strip():
         return [Problem(
             "error", part,

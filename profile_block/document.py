@@ -2,9 +2,11 @@
 
 ``read_document`` is the one reader: it refuses what cannot be a flow or a GetCustomerProfile action
 with a one-sentence ``DocumentError``, and returns an ``ImportedDocument`` holding the text exactly
-as given (a byte-order mark included), the parsed object, and the keys written twice (which a plain
-``json.loads`` would silently collapse to the last one). Exports splice into that text
-(``profile_block.splice``), so whatever the user did not edit comes back byte for byte.
+as given (a byte-order mark included), the parsed object, the keys written twice (which a plain
+``json.loads`` would silently collapse to the last one) and the strings that are not Unicode text
+(lone surrogates: ``validate`` reports them, the Build page refuses to open such a document).
+Exports splice into that text (``profile_block.splice``), so whatever the user did not edit comes
+back byte for byte.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from profile_block import jsontext
 from profile_block.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, Position, json_kind
+from profile_block.surrogates import first_in_json
 
 MAX_FLOW_CHARS = 256_000   # CreateContactFlow content limit
 BOM = "\ufeff"
@@ -53,11 +56,24 @@ class ImportedDocument:
     document: dict[str, Any]       # what json.loads reads (the last of repeated keys)
     duplicates: tuple[jsontext.DuplicateKey, ...] = ()
     index: Any = field(default=None, repr=False)   # filled by profile_block.splice on first export
+    lone_surrogates: tuple[jsontext.LoneSurrogate, ...] = ()   # text that is not Unicode, where it is
 
     @property
     def data(self) -> bytes:
         """The document's bytes (UTF-8, as every accepted document was)."""
         return self.text.encode("utf-8")
+
+    def surrogate_messages(self) -> list[str]:
+        return [s.message(self.text) for s in self.lone_surrogates]
+
+    def require_unicode(self) -> None:
+        """DocumentError when the document holds a lone surrogate: such text can be checked (it is
+        a problem ``validate`` reports) but not opened: no page can show it, no download write it."""
+        if self.lone_surrogates:
+            more = len(self.lone_surrogates) - 1
+            also = f" (and {more} more place{'s' if more > 1 else ''} like it)" if more else ""
+            raise DocumentError(f"This document holds text that is not Unicode: "
+                                f"{self.surrogate_messages()[0]}{also}")
 
 
 def _reject_constant(name: str) -> Any:
@@ -159,7 +175,11 @@ def read_document(data: str | bytes | bytearray) -> ImportedDocument:
             "is a JSON object {...}.")
     kind = classify(obj)
     duplicates = tuple(jsontext.duplicate_keys(text)) if repeated else ()
-    return ImportedDocument(text, kind, obj, duplicates)
+    # Most documents have no surrogate escape at all (one regular-expression pass); where each lone
+    # one is needs a walk of the text, made only when the parsed document holds one.
+    holds_one = jsontext.may_hold_lone_surrogates(text) and first_in_json(obj) is not None
+    surrogates = tuple(jsontext.lone_surrogates(text)) if holds_one else ()
+    return ImportedDocument(text, kind, obj, duplicates, lone_surrogates=surrogates)
 
 
 def load_document(data: str | bytes | bytearray) -> tuple[str, dict[str, Any]]:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from profile_block.surrogates import surrogate_problem
+
 CUSTOM_PREFIX = "Attributes."
 # Customer Profiles attribute keys are 1-255 characters (botocore: string1To255).
 MAX_CUSTOM_NAME_LENGTH = 255
@@ -137,6 +139,9 @@ def check_custom_attribute(attribute: str) -> str | None:
     """Why ``attribute`` cannot be a custom ``Attributes.<name>`` entry, or None when it can."""
     if not attribute:
         return "The custom attribute name is empty: write the name after 'Attributes.'."
+    not_unicode = surrogate_problem(attribute, "The custom attribute name")
+    if not_unicode:
+        return not_unicode
     if len(attribute) > MAX_CUSTOM_NAME_LENGTH:
         return (f"The custom attribute name is {len(attribute)} characters; "
                 f"Customer Profiles allows at most {MAX_CUSTOM_NAME_LENGTH}.")

@@ -35,6 +35,7 @@ from profile_block.document import (  # noqa: F401 -- re-exported: the flow API 
 )
 from profile_block.merge import merged_metadata
 from profile_block.problem_location import position_at, with_block_paths
+from profile_block.surrogates import is_about_lone_surrogates
 
 FLOW_VERSION = "2019-10-30"
 MAX_ACTIONS = 250
@@ -189,12 +190,20 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
 
     The one verdict of a document: ``validate`` prints it and the Build page shows it for the
     document it would download. Keys written twice anywhere are errors (part "document": which copy
-    counts depends on the reader).
+    counts depends on the reader), and so is a lone surrogate anywhere (text that is not Unicode).
     """
     problems = [Problem("error", "document", duplicate.message(doc.text),
                         position=position_at(doc.text, duplicate.again)) for duplicate in doc.duplicates]
+    problems += [Problem("error", "document", place.message(doc.text),
+                         position=position_at(doc.text, place.position)) for place in doc.lone_surrogates]
     if doc.kind == "action":
+        blocks = 1
         block_id = read_action(doc.document)[0].action_id
-        return 1, problems + with_block_paths(doc.document, validate_action(doc.document), (), block_id)
-    return (len(find_get_profile_actions(doc.document)),
-            problems + validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff"))))
+        found = with_block_paths(doc.document, validate_action(doc.document), (), block_id)
+    else:
+        blocks = len(find_get_profile_actions(doc.document))
+        found = validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff")))
+    if doc.lone_surrogates:
+        # Each place is said once, with its line and column, not again by the block's own check.
+        found = [p for p in found if not is_about_lone_surrogates(p.message)]
+    return blocks, problems + found

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
 
+from profile_block.surrogates import HOLDS_ONE, is_unicode, lone_surrogate_at, shown
+
 _WS = re.compile(r"[ \t\n\r]*")
 # A \uXXXX escape of a character outside ASCII: the document escapes non-ASCII text.
 _NON_ASCII_ESCAPE = re.compile(r"\\u(?!00[0-7][0-9a-fA-F])[0-9a-fA-F]{4}")
@@ -195,6 +197,58 @@ def duplicate_keys(text: str) -> list[DuplicateKey]:
             children = [(it.start, [*path, i]) for i, it in enumerate(items(text, pos))]
         stack.extend(reversed([c for c in children if text[c[0]] in "{["]))
     return sorted(found, key=lambda d: d.again)
+
+
+# --- text that is not Unicode ------------------------------------------------------------------------
+
+# Where a lone surrogate can come from in JSON text: a \uD800-\uDFFF escape (its pair may follow)
+# or, in text that was never UTF-8 bytes, the character itself. Without either, there is none.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+@dataclass(frozen=True)
+class LoneSurrogate:
+    """A string token (a key or a value) of the document whose text holds a lone surrogate."""
+
+    path: str            # the JSON path of the value, or of the object whose key it is
+    position: int        # where the string token starts
+    key: str | None      # the key, when it is a key that holds one
+
+    def message(self, text: str) -> str:
+        what = self.path if self.key is None else \
+            f"The key {json.dumps(self.key)} of {self.path or 'the document'}"
+        return shown(f"{what} ({where(text, self.position)}) {HOLDS_ONE} (a \\ud800-\\udfff "
+                     "escape without its pair), which is not Unicode text: Connect cannot store it and this "
+                     "tool cannot show or write it. Replace it with the character it was meant to be, or "
+                     "remove it.")
+
+
+def may_hold_lone_surrogates(text: str) -> bool:
+    """False when the text certainly holds none (no surrogate escape, no surrogate): one regex pass."""
+    return _SURROGATE_ESCAPE.search(text) is not None or not is_unicode(text)
+
+
+def lone_surrogates(text: str) -> list[LoneSurrogate]:
+    """Every key and string value of the document whose text holds a lone surrogate (document order)."""
+    if not may_hold_lone_surrogates(text):
+        return []
+    found: list[LoneSurrogate] = []
+    start, _ = root_span(text)
+    stack: list[tuple[int, list[str | int]]] = [(start, [])]
+    while stack:
+        pos, path = stack.pop()
+        children: list[tuple[int, list[str | int]]] = []
+        if text[pos] == "{":
+            for m in members(text, pos):
+                if lone_surrogate_at(m.key) is not None:
+                    found.append(LoneSurrogate(path_text(path) if path else "", m.key_start, m.key))
+                children.append((m.value_start, [*path, m.key]))
+        elif text[pos] == "[":
+            children = [(it.start, [*path, i]) for i, it in enumerate(items(text, pos))]
+        elif text[pos] == '"' and lone_surrogate_at(decode_at(text, pos)[0]) is not None:
+            found.append(LoneSurrogate(path_text(path), pos, None))
+        stack.extend(reversed([c for c in children if text[c[0]] in '{["']))
+    return sorted(found, key=lambda s: s.position)
 
 
 def split_values(text: str) -> tuple[list[tuple[int, int]], int | None]:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from profile_block.surrogates import surrogate_problem
+
 # botocore's pattern and length for KeyName (SearchProfiles, AddProfileKey).
 KEY_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 MAX_KEY_NAME_LENGTH = 64
@@ -83,6 +85,9 @@ def check_key_name(name: str) -> str | None:
     """Why ``name`` cannot be a search key name, or None when it can."""
     if not name:
         return "The search key is empty: pick a standard key or type a custom key name."
+    not_unicode = surrogate_problem(name, "The search key")
+    if not_unicode:
+        return not_unicode
     if len(name) > MAX_KEY_NAME_LENGTH:
         return f"The key name is {len(name)} characters; at most {MAX_KEY_NAME_LENGTH} are allowed."
     if not KEY_NAME_PATTERN.match(name):

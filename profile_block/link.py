@@ -12,8 +12,8 @@ and any other name as text; ``source`` (optional) names the imported document th
 hold the document itself, only which one to import again.
 
 ``read_link`` accepts only what ``block_link`` writes: anything else (another version, damaged or
-foreign text, a payload that unpacks to more than ``MAX_JSON_BYTES``) raises ``LinkError`` with a
-sentence saying why; it never raises anything else.
+foreign text, a payload that unpacks to more than ``MAX_JSON_BYTES``, nests deeply or holds text that
+is not Unicode) raises ``LinkError`` with a sentence saying why; it never raises anything else.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profile_block.fields import STANDARD_FIELDS
+from profile_block.surrogates import first_in_json
 
 VERSION = "1"
 PARAMETER = "b"                 # the query parameter that holds the link text
@@ -102,6 +103,11 @@ def read_link(text: str) -> Linked:
         raise
     except (binascii.Error, ValueError, zlib.error) as exc:
         raise LinkError("it is damaged (the address was changed or only partly copied).") from exc
+    except RecursionError:   # a few bytes unpack to thousands of nested arrays: no block is one
+        raise LinkError("its content is not a block (it nests far deeper than any block).") from None
+    if first_in_json(payload) is not None:   # a block holding one could be neither shown nor written
+        raise LinkError("its content is not a block (it holds text that is not Unicode: a lone "
+                        "surrogate).")
     return _linked(payload)
 
 

@@ -151,6 +151,12 @@ BAD_FILES = {
     "no block": (dumps(flow_without_get_profile()), "no Get profile block"),
     "neither flow nor action": (b'{"hello": "world"}', ""),
     "not UTF-8": (b"\xff\xfe\x00bad", "UTF-8"),
+    # A JSON escape of half a surrogate pair: valid JSON, but text no page can show (issue 18).
+    "lone surrogate in the Identifier": (
+        dumps({**maximal_action(), "Identifier": "gp-\ud800"}),
+        "not Unicode: Identifier (line 2, column 17) holds a lone surrogate"),
+    "lone surrogate elsewhere in a flow": (
+        dumps({**sample_flow(), "Description": "caf\udce9"}), "not Unicode: Description (line "),
 }
 
 

@@ -125,3 +125,41 @@ def test_the_field_filter_survives_switching_pages():
     full(at)
     assert widget(at, "text_input", "Filter fields").value == "city"
     assert field_names(at) == ["City", "ShippingCity", "MailingCity", "BillingCity"]
+
+
+# Issue 18's hostile links: 5,000 nested arrays in 50 characters, and a block holding a lone surrogate.
+HOSTILE_LINKS = {
+    "deep": ("1.eNrtwTENAAAAAqCgzv41TOEHJAAAAADAWwEAAACAuwEdaAqT", "nests far deeper"),
+    "surrogate": ("1.eNqLVoopTbEwMFDSiY7VUXL0cwEzopWUdGAoNhYApSIITQ", "not Unicode"),
+}
+
+
+def renders(at: AppTest, page: str) -> AppTest:
+    """Switch the session to ``page`` and check it drew its own widgets, without an error."""
+    at.switch_page(page)
+    full(at)
+    if page.endswith("lookup.py"):
+        assert at.button(key="lookup_run")
+    elif page.endswith("batch.py"):
+        assert [u for u in at.get("file_uploader") if u.proto.label == "Upload a contacts CSV"]
+    else:
+        assert preview(at)["Identifier"] == model(at).action_id
+    return at
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_LINKS))
+@pytest.mark.parametrize("page", ["app_pages/build.py", "app_pages/lookup.py", "app_pages/batch.py"])
+def test_a_hostile_link_opens_a_fresh_block_with_the_notice_and_every_page_runs_after(page, kind):
+    address, why = HOSTILE_LINKS[kind]
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["b"] = address
+    at.switch_page(page)
+    full(at)
+    assert model(at) == GetProfileBlock(action_id=model(at).action_id)
+    warnings = " ".join(texts(at, "warning"))
+    assert "could not be opened" in warnings and why in warnings
+    assert "A fresh block is open instead" in warnings
+    assert read_link(at.query_params["b"]).block == model(at)       # the address holds the fresh block
+    full(at)                                                        # and the next run works too
+    for other in ("app_pages/build.py", "app_pages/lookup.py", "app_pages/batch.py"):
+        renders(at, other)

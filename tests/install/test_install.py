@@ -64,8 +64,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = run(sys.executable, "-m", "virtualenv", "--quiet", "--seeder", "app-data", builder,
                env=OFFLINE, timeout=120)
     assert made.returncode == 0, made.stderr
+    # Built from a copy: setuptools writes build/ and *.egg-info/ into the tree it builds.
+    source = tmp / "source"
+    for name in ("pyproject.toml", "README.md", "requirements-core.txt"):
+        source.mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / name, source / name)
+    for package in ("profile_block", "profiles_sandbox", "studio_files"):
+        if (ROOT / package).is_dir():
+            shutil.copytree(ROOT / package, source / package,
+                            ignore=shutil.ignore_patterns("__pycache__"))
     built = run(builder / "bin" / "python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                "--wheel-dir", tmp / "dist", ROOT, env=OFFLINE)
+                "--wheel-dir", tmp / "dist", source, env=OFFLINE)
     assert built.returncode == 0, built.stdout + built.stderr
     (found,) = (tmp / "dist").glob("get_profile_block_studio-*.whl")
     return found

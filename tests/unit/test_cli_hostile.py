@@ -40,6 +40,19 @@ def test_validate_an_identifier_with_a_lone_surrogate_prints_it_escaped(tmp_path
     assert "block-\\ud800: error:" in out
 
 
+def test_validate_an_action_whose_only_fault_is_a_lone_surrogate_in_its_identifier_exits_1(
+        tmp_path: Path) -> None:
+    """Text that is not Unicode is a problem of the file (exit 1), said with its line, not a pass."""
+    path = tmp_path / "action.json"
+    path.write_text(json.dumps(valid_block(action_id="block-\ud800").to_action()), encoding="ascii")
+    done = run("validate", str(path))
+    assert done.returncode == 1, done.stderr
+    assert b"Traceback" not in done.stderr
+    out = done.stdout.decode("utf-8")
+    assert "(document): error: whole document: Identifier (line 1, column" in out
+    assert "holds a lone surrogate" in out and "1 block checked: 1 error" in out
+
+
 def test_new_with_an_identifier_that_is_not_utf8_exits_2_and_writes_nothing() -> None:
     done = run("new", "--id", b"_phone=caf\xe9")
     assert_one_line(done, 2, "not valid UTF-8")

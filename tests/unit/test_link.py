@@ -87,3 +87,33 @@ def test_any_text_gives_a_block_or_a_link_error(text):
         assert isinstance(read_link(text), Linked)
     except LinkError:
         pass
+
+
+# The two hostile links of issue 18: 5,000 nested arrays in 50 characters, and a lone surrogate.
+DEEP_LINK = "1.eNrtwTENAAAAAqCgzv41TOEHJAAAAADAWwEAAACAuwEdaAqT"
+SURROGATE_LINK = "1.eNqLVoopTbEwMFDSiY7VUXL0cwEzopWUdGAoNhYApSIITQ"
+
+
+def test_a_link_that_nests_thousands_deep_is_refused_in_words():
+    with pytest.raises(LinkError, match="nests far deeper than any block"):
+        read_link(DEEP_LINK)
+    nested = "[" * 50_000 + "]" * 50_000
+    inside_a_block = json.dumps(["id", [], "OR", [], ["", "", "", ""]]).replace('"OR"', nested)
+    packed = base64.urlsafe_b64encode(zlib.compress(inside_a_block.encode())).rstrip(b"=").decode()
+    with pytest.raises(LinkError, match="nests far deeper"):
+        read_link("1." + packed)
+
+
+@pytest.mark.parametrize("payload", [
+    ["\ud800", [], "AND", [], ["", "", "", ""]],                                   # the action Identifier
+    ["id", [["_phone", "+1555\udfff"]], "OR", [], ["", "", "", ""]],               # a value
+    ["id", [["_ph\udc00", "x"]], "OR", [], ["", "", "", ""]],                      # a key
+    ["id", [], "OR", ["Attributes.t\ud801"], ["", "", "", ""]],                    # a custom field
+    ["id", [], "OR", [], ["", "", "\ud802", ""]],                                 # a branch target
+    ["id", [], "OR", [], ["", "", "", ""], {"name": "f\udbff.json", "id": "x", "kind": "flow"}],
+])
+def test_a_link_with_a_lone_surrogate_anywhere_is_refused_in_words(payload):
+    with pytest.raises(LinkError, match="not Unicode: a lone surrogate"):
+        read_link(pack(payload))
+    with pytest.raises(LinkError, match="not Unicode"):
+        read_link(SURROGATE_LINK)

@@ -35,8 +35,9 @@ def test_a_github_command_stays_one_line_and_cannot_be_ended_early() -> None:
     lines = github_report(report()).splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("::warning file=flows/a b%2Cc%3Ad.json,line=3,col=7,title=Get profile block "
-                               "a\x01b\ud800c%0A%3A%3Aerror%3A%3A%250A%2C%3A%3A action Identifier::")
-    assert lines[0].endswith("Identifier 'a\x01b\ud800c%0A::error::%250A,:' is odd.")
+                               "a\x01b\\ud800c%0A%3A%3Aerror%3A%3A%250A%2C%3A%3A action Identifier::")
+    # (a lone surrogate is shown as its escape: Problem escapes it, so every output can be written)
+    assert lines[0].endswith("Identifier 'a\x01b\\ud800c%0A::error::%250A,:' is odd.")
 
 
 def test_strict_makes_warnings_errors_in_every_machine_format() -> None:
