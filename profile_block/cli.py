@@ -13,7 +13,6 @@ its ``run`` function.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -402,8 +401,9 @@ def add_batch_command(subparsers: Any) -> None:
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
                         help=f"lookups at a time, 1-{MAX_WORKERS} (default {DEFAULT_WORKERS})")
     parser.add_argument("--out", metavar="RESULTS.csv",
-                        help="write the results here (replaced only once the run is complete); "
-                             "default stdout")
+                        help="write the results here: a regular file (a link: the file it names) or a "
+                             "new path, replaced only once the run is complete; FIFOs, devices and "
+                             "folders are refused; default (or -) stdout")
     parser.set_defaults(run=run_batch)
 
 
@@ -415,17 +415,16 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _open_out(path: str, contacts: str, flow: str) -> Any:
-    """A temporary file beside --out (renamed over it once complete); UsageError if unusable."""
-    import tempfile
+    """The results file being written for --out (``studio_files.atomic_output``: a temporary
+    file renamed over it once complete; FIFOs, devices, folders refused); UsageError if unusable."""
+    from studio_files.atomic_output import AtomicOutput, OutputRefused
 
     if _same_file(path, contacts) or (flow != "-" and _same_file(path, flow)):
         raise UsageError(f"--out {path} is an input file: write the results elsewhere")
-    if os.path.isdir(path):
-        raise UsageError(f"--out {path} is a folder: name a file")
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        return tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False,
-                                           prefix=f".{os.path.basename(path)}.", suffix=".part")
+        return AtomicOutput(path, "--out")
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write --out {path}: {exc.strerror or exc}") from None
 
@@ -457,33 +456,12 @@ class _ProgressLine:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _commit_out(out: Any, path: str) -> None:
-    """Flush the finished temporary file to disk and rename it over --out, with the permissions
-    the file had (a new one gets the usual ones, not the temporary file's owner-only mode)."""
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    out.flush()
-    os.fchmod(out.fileno(), mode)
-    os.fsync(out.fileno())
-    out.close()
-    os.replace(out.name, path)
-
-
-def _discard_out(out: Any) -> None:
-    out.close()
-    with contextlib.suppress(OSError):
-        os.unlink(out.name)
-
-
 def run_batch(args: argparse.Namespace) -> int:
     from profile_block.batch import BatchAborted, RowOutcome
     from profile_block.batch import run_batch as run_contacts
     from profile_block.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
     from profile_block.batch_limits import check_workers
+    from studio_files.atomic_output import OutputRefused
 
     name = "stdin" if args.file == "-" else args.file
     check_connection_options(args)
@@ -501,7 +479,7 @@ def run_batch(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     client = connect(args, args.workers)
     out = _open_out(args.out, args.contacts, args.file) if args.out else None
-    writer = csv_writer(out or sys.stdout)
+    writer = csv_writer(out.file if out is not None else sys.stdout)
     failures: list[str] = []
     progress = _ProgressLine()
 
@@ -518,12 +496,12 @@ def run_batch(args: argparse.Namespace) -> int:
                                    on_row=on_row, workers=args.workers, on_progress=progress.show,
                                    total=checked.rows)
         if out is not None:
-            _commit_out(out, args.out)
+            out.commit()
         committed = True
     except BatchAborted as exc:
         raise UsageError(f"the service cannot be used, so the run stopped at {exc}"
                          + (f"; {args.out} was not written" if args.out else "")) from None
-    except BatchInputError as exc:    # the file changed since it was checked
+    except (BatchInputError, OutputRefused) as exc:   # a file changed since it was checked
         raise UsageError(str(exc)) from None
     except BrokenPipeError:           # the reader of stdout went away (| head): main() says so
         raise
@@ -533,7 +511,7 @@ def run_batch(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
         if out is not None and not committed:
-            _discard_out(out)
+            out.discard()
     for line in failures:
         print(line, file=sys.stderr)
     if summary.failed > len(failures):

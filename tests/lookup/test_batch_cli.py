@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profile_block.flow import dump_document, wrap_in_flow
+from tests.devices import a_character_device
 from tests.lookup.conftest import PHONE_REF, ROOT, service_process
 
 PHONE = "CustomerEndpoint.Address"
@@ -150,7 +152,7 @@ def test_an_unknown_domain_exits_2_and_writes_nothing(endpoint, clean_env, files
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "ResourceNotFoundException" in done.stderr and "was not written" in done.stderr
     assert out.read_text() == "the user's previous results\n"     # untouched
-    assert not list(tmp_path.glob(".*.part"))
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left
 
 
 @pytest.mark.parametrize("contacts, words", [
@@ -178,7 +180,7 @@ def test_bad_csvs_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, con
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{contacts}"],
      "is an input file"),
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{nofolder}"],
-     "cannot write --out"),
+     "the folder"),
     (["{block}", "{contacts}", "--endpoint", "{url}"], "--domain"),
 ])
 def test_bad_arguments_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, args, words):
@@ -247,3 +249,44 @@ def test_out_keeps_the_permissions_of_the_file_it_replaces(endpoint, clean_env, 
     os.umask(umask)
     assert new.stat().st_mode & 0o777 == 0o666 & ~umask      # not the temporary file's 0o600
     assert read_results(existing)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a named pipe (FIFO)"),
+    (lambda p: p.mkdir(), "a folder"),
+    (lambda p: p.symlink_to(a_character_device(p.parent)), "a character device"),
+])
+def test_out_refuses_fifos_devices_and_folders_and_leaves_them(endpoint, clean_env, files, tmp_path, make,
+                                                               kind):
+    out = tmp_path / "results.csv"
+    make(out)
+    before = {p.name: p.lstat() for p in tmp_path.iterdir()}
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert f"is {kind}, not a regular file; --out needs" in done.stderr
+    after = {p.name: p.lstat() for p in tmp_path.iterdir()}
+    assert {n: (s.st_ino, s.st_mode) for n, s in after.items()} == \
+        {n: (s.st_ino, s.st_mode) for n, s in before.items()}
+
+
+def test_out_naming_a_device_itself_leaves_it_a_character_device(endpoint, clean_env, files, tmp_path):
+    device = a_character_device(tmp_path)
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", device)
+    assert done.returncode == 2 and "is a character device, not a regular file" in done.stderr
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+def test_out_through_a_link_replaces_the_file_it_names_and_the_link_stays(endpoint, clean_env, files,
+                                                                          tmp_path):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old results\n")
+    link.symlink_to(real)
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", link)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert read_results(real)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from studio_files.atomic_output import AtomicOutput, OutputRefused, output_path, write_replacing
+from tests.devices import a_character_device
 
 
 def test_a_new_file_is_written_whole_with_the_usual_mode(tmp_path):
@@ -60,14 +61,23 @@ def test_fifos_and_folders_are_refused_and_stay(tmp_path, make, kind):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
-def test_dev_null_and_a_link_to_it_are_refused(tmp_path):
+def test_dev_null_itself_is_refused_by_the_check_alone():
+    # The check only (it never writes): a write test aimed at /dev/null itself would, run as root
+    # against a regression, replace the machine's /dev/null.
+    with pytest.raises(OutputRefused, match="is a character device, not a regular file"):
+        output_path(os.devnull)
+
+
+def test_a_device_and_a_link_to_it_are_refused_and_stay(tmp_path):
+    device = a_character_device(tmp_path)
     link = tmp_path / "null.csv"
-    link.symlink_to(os.devnull)
-    for given in (os.devnull, link):
+    link.symlink_to(device)
+    for given in (device, link):
         with pytest.raises(OutputRefused, match="is a character device, not a regular file"):
             write_replacing(given, lambda out: out.write("x"))
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
-    assert link.is_symlink() and os.readlink(link) == os.devnull
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    assert link.is_symlink() and os.readlink(link) == str(device)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({device.name, "null.csv"} - {"null"})
 
 
 def test_a_link_is_followed_to_its_regular_file_and_stays_a_link(tmp_path):
