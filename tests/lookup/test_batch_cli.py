@@ -290,3 +290,16 @@ def test_out_through_a_link_replaces_the_file_it_names_and_the_link_stays(endpoi
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert read_results(real)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_out_neutralises_formulas_and_keeps_phone_numbers(endpoint, clean_env, files, tmp_path):
+    contacts, out = tmp_path / "formulas.csv", tmp_path / "results.csv"
+    contacts.write_text(f'id,{PHONE}\n"=HYPERLINK(""http://x.example/"",""x"")",+15555550100\n'
+                        "@SUM(A1),+15555550199\n")
+    done = batch(clean_env, files["block"], contacts, "--endpoint", endpoint, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 0, done.stderr
+    results = read_results(out)
+    assert results["id"].tolist() == ["'=HYPERLINK(\"http://x.example/\",\"x\")", "'@SUM(A1)"]
+    assert results[PHONE].tolist() == ["+15555550100", "+15555550199"]
+    assert results["branch"].tolist() == ["Success", "NoneFoundError"]
