@@ -76,6 +76,16 @@ _SETUP_ERRORS = frozenset({
         SSOTokenLoadError, TokenRetrievalError, SSOError)),
     *_EXPIRED_CODES, *_DENIED_CODES, "ResourceNotFoundException",
 })
+# An endpoint that answers, but not as Customer Profiles: a path after the address (the local
+# service says UnknownOperationException), or another web server. botocore names an error answer
+# without an AWS error shape by its HTTP status ("404", "405", "501").
+_UNKNOWN_OPERATION_CODES = frozenset({"UnknownOperationException", "UnknownOperation"})
+
+
+def is_not_the_service(error_class_name: str) -> bool:
+    """True when an error (named as ``error_class`` names it) came from something that answers
+    no Customer Profiles call: the endpoint URL points at the wrong place."""
+    return error_class_name in _UNKNOWN_OPERATION_CODES or error_class_name.isdigit()
 
 
 @dataclass(frozen=True)
@@ -284,7 +294,7 @@ def attempts_made(exc: BaseException) -> str:
 def is_setup_error(error_class_name: str) -> bool:
     """True when an error (named as ``error_class`` names it) means the connection or the domain
     cannot be used at all, rather than that one request failed (throttling, a bad value ...)."""
-    return error_class_name in _SETUP_ERRORS
+    return error_class_name in _SETUP_ERRORS or is_not_the_service(error_class_name)
 
 
 def describe_connection_error(exc: BaseException) -> str:
@@ -308,6 +318,11 @@ def describe_connection_error(exc: BaseException) -> str:
             return f"The service is throttling requests ({code}) {attempts_made(exc)}: {message}"
         if code == "InternalServerException":
             return f"The service failed ({code}) {attempts_made(exc)}: {message}"
+        if is_not_the_service(code):
+            said = " ".join(message.split())[:200]    # an HTML page, on one line and short
+            return (f"The endpoint answered, but not as Customer Profiles ({code}): {said} "
+                    "Check the endpoint URL: the service's address with no path, e.g. "
+                    "http://127.0.0.1:4599 for a local service.")
         if code == "BadRequestException":
             return f"The service rejected the request ({code}): {message}"
         return f"{code}: {message}"

@@ -3,12 +3,14 @@ running ``python -m profiles_sandbox`` on a free loopback port."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import os
 import re
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -303,3 +305,43 @@ def test_out_neutralises_formulas_and_keeps_phone_numbers(endpoint, clean_env, f
     assert results["id"].tolist() == ["'=HYPERLINK(\"http://x.example/\",\"x\")", "'@SUM(A1)"]
     assert results[PHONE].tolist() == ["+15555550100", "+15555550199"]
     assert results["branch"].tolist() == ["Success", "NoneFoundError"]
+
+
+class _NotCustomerProfiles(http.server.BaseHTTPRequestHandler):
+    """Another web server: every request gets a 404 HTML page."""
+
+    def do_POST(self) -> None:  # noqa: N802 -- http.server's name
+        body = b"<html>\n<h1>Not Found</h1>\n</html>\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def other_web_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotCustomerProfiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("where", ["wrong-path", "other-server"])
+def test_an_endpoint_that_answers_no_customer_profiles_call_exits_2_with_one_line(
+        endpoint, other_web_server, clean_env, files, tmp_path, where):
+    url = f"{endpoint}/wrong-path" if where == "wrong-path" else other_web_server
+    out = tmp_path / "results.csv"
+    out.write_text("the user's previous results\n")
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", url, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "the run stopped at row 1" in done.stderr
+    assert "answered, but not as Customer Profiles" in done.stderr and "with no path" in done.stderr
+    assert out.read_text() == "the user's previous results\n"
