@@ -14,9 +14,9 @@ Input columns, in any order, one row per test contact:
   cell means "not set" (the flow gets no value).
 
 Results: the input columns, then ``branch``, ``next_action``, ``reason``, ``matches``,
-``elapsed_ms``, ``customer.ProfileId`` and one ``customer.<field>`` column per response field of
-the block (empty = not set), ``result`` (pass, fail, or empty when the row expects nothing) and
-``mismatches`` (what did not hold, in words).
+``elapsed_ms``, ``attempts`` (SearchProfiles calls made for the row), ``customer.ProfileId`` and
+one ``customer.<field>`` column per response field of the block (empty = not set), ``result``
+(pass, fail, or empty when the row expects nothing) and ``mismatches`` (what did not hold, in words).
 
 Written cells are spreadsheet-safe: one a spreadsheet would run as a formula gets a leading
 ``'`` (``studio_files.spreadsheet_cells``; phone numbers stay as they are), and reading takes it
@@ -54,7 +54,7 @@ EXPECT_BRANCH = "expect_branch"
 EXPECT_PREFIX = "expect."
 CUSTOMER_PREFIX = "customer."
 PROFILE_ID = "ProfileId"
-LOOKUP_COLUMNS: tuple[str, ...] = ("branch", "next_action", "reason", "matches", "elapsed_ms")
+LOOKUP_COLUMNS: tuple[str, ...] = ("branch", "next_action", "reason", "matches", "elapsed_ms", "attempts")
 RESULT, MISMATCHES = "result", "mismatches"
 PASS, FAIL = "pass", "fail"
 # Every CSV this project writes ends lines like pandas does on Linux.
@@ -320,11 +320,13 @@ def matches_cell(lookup: LookupResult) -> str:
 
 
 def result_cells(contact: TestContact, lookup: LookupResult, block: GetProfileBlock, outcome: str,
-                 mismatches: Sequence[str]) -> list[str]:
-    """One results row, in the order of ``ContactColumns.result_columns``."""
+                 mismatches: Sequence[str], attempts: int) -> list[str]:
+    """One results row, in the order of ``ContactColumns.result_columns``; ``attempts``: the
+    SearchProfiles calls the row made (0 when its values sent it to the Error branch uncalled)."""
     customer = [lookup.customer.get(f"$.Customer.{name}") for name in customer_fields(block)]
     return [*contact.cells, lookup.branch, lookup.next_action, lookup.reason, matches_cell(lookup),
-            f"{lookup.elapsed_ms:.1f}", *(value or "" for value in customer), outcome, "; ".join(mismatches)]
+            f"{lookup.elapsed_ms:.1f}", str(attempts), *(value or "" for value in customer), outcome,
+            "; ".join(mismatches)]
 
 
 class SpreadsheetCsvWriter:

@@ -83,8 +83,8 @@ def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, file
     results = read_results(out)
     assert list(results.columns) == [
         "id", PHONE, "expect_branch", "expect.FirstName", "branch", "next_action", "reason", "matches",
-        "elapsed_ms", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier", "result",
-        "mismatches"]
+        "elapsed_ms", "attempts", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier",
+        "result", "mismatches"]
     assert results["id"].tolist() == ["maria", "chens", "nobody", "empty"]
     assert results["branch"].tolist() == ["Success", "MultipleFoundError", "NoneFoundError",
                                           "NoMatchingError"]
@@ -92,6 +92,7 @@ def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, file
     assert results["customer.FirstName"].tolist() == ["Maria", "", "", ""]
     assert results["customer.Attributes.tier"].tolist() == ["gold", "", "", ""]
     assert results["matches"].tolist() == ["1", "2", "0", ""]
+    assert results["attempts"].tolist() == ["1", "1", "1", "0"]     # the empty value sends nothing
     assert results["result"].tolist() == ["pass"] * 4
     assert not list(tmp_path.glob(".*.part"))          # the temporary file was renamed, not left behind
 
@@ -184,6 +185,12 @@ def test_bad_csvs_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, con
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{nofolder}"],
      "the folder"),
     (["{block}", "{contacts}", "--endpoint", "{url}"], "--domain"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--attempts", "0"],
+     "--attempts must be from 1 to 10"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--max-rate", "-1"],
+     "--max-rate must be above 0"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--max-rate", "nan"],
+     "--max-rate must be above 0"),
 ])
 def test_bad_arguments_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, args, words):
     filled = [a.format(block=files["block"], contacts=files["contacts"], url=endpoint,
@@ -345,3 +352,18 @@ def test_an_endpoint_that_answers_no_customer_profiles_call_exits_2_with_one_lin
     assert "the run stopped at row 1" in done.stderr
     assert "answered, but not as Customer Profiles" in done.stderr and "with no path" in done.stderr
     assert out.read_text() == "the user's previous results\n"
+
+
+def test_attempts_is_the_same_for_every_row_and_each_row_says_what_it_used(tmp_path, clean_env, files):
+    contacts = tmp_path / "many.csv"
+    contacts.write_text(f"id,{PHONE}\n" + "".join(f"{i},+15555550199\n" for i in range(60)))
+    out = tmp_path / "results.csv"
+    with service_process(tmp_path / "throttled.sqlite3", "--throttle-rate", "1.0") as url:
+        done = batch(clean_env, files["block"], contacts, "--endpoint", url, "--domain", "demo", "--out", out,
+                     "--attempts", "2", "--max-rate", "500")
+    assert done.returncode == 0, done.stderr
+    assert "note: at most" not in done.stderr            # no default cap against this machine
+    results = read_results(out)
+    assert results["branch"].tolist() == ["NoMatchingError"] * 60
+    assert results["attempts"].tolist() == ["2"] * 60      # not 3 for the first rows and 1 for the rest
+    assert results["reason"].str.contains("ThrottlingException.*after 2 attempts").all()
