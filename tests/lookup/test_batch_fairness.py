@@ -64,7 +64,8 @@ def test_under_steady_throttling_every_row_gets_the_same_attempts(single_call_cl
 
 
 class _SearchTimes(logging.Handler):
-    """When the service received each SearchProfiles call (its request log, one line per call)."""
+    """When the service received each SearchProfiles call: its request log has one line per call,
+    written when the call is answered, with the time it took (subtracted: receipt, not answer)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
@@ -73,8 +74,9 @@ class _SearchTimes(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if "SearchProfiles" in record.getMessage():
+            took_ms = float(record.args[-1])      # type: ignore[index]
             with self._guard:
-                self.times.append(record.created)
+                self.times.append(record.created - took_ms / 1000)
 
 
 @pytest.fixture
@@ -109,7 +111,7 @@ def test_the_rate_cap_holds_on_the_service_side(tmp_path, search_times):
         client = aws.get_client(aws.Connection(endpoint_url=service.endpoint_url, local_service=True), 16,
                                 retries=False)
         block = make_block(("_phone", PHONE_REF))
-        cap, rows = 20.0, 70
+        cap, rows = 20.0, 80
         run_batch(client, block, contacts(rows), "demo", workers=16, on_row=lambda o: None, max_rate=cap)
         capped = list(search_times.times)
         search_times.times.clear()
@@ -118,10 +120,12 @@ def test_the_rate_cap_holds_on_the_service_side(tmp_path, search_times):
     finally:
         service.stop()
     assert len(capped) == len(uncapped) == rows
-    # At most cap calls a second plus the one token the bucket holds; 1 more for the jitter
-    # between sending and the service's log line.
-    assert busiest_second(capped) <= cap + 2, busiest_second(capped)
+    # Sent: at most cap calls in any second, plus the one token the bucket holds. Received: a call
+    # can only arrive late, never early, so a busy machine that holds some back bunches them;
+    # the bound allows a 0.3 s hold-up (6 calls) besides.
+    assert busiest_second(capped) <= cap + 1 + 6, busiest_second(capped)
+    # Over the whole run (about 4 s) a hold-up weighs little: the average rate stays at the cap.
     span = max(capped) - min(capped)
-    assert span >= (rows - 2) / cap * 0.9                  # loose: the calls were spread out
+    assert (rows - 2) / span <= cap * 1.15, (rows, span)
     # The same run without the cap: the cap, not the machine, set the pace.
     assert busiest_second(uncapped) > busiest_second(capped)
