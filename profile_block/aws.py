@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -38,7 +37,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from profile_block.host_names import is_loopback_host
+from profile_block.batch_limits import is_local_endpoint
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -76,6 +75,16 @@ _SETUP_ERRORS = frozenset({
         SSOTokenLoadError, TokenRetrievalError, SSOError)),
     *_EXPIRED_CODES, *_DENIED_CODES, "ResourceNotFoundException",
 })
+# An endpoint that answers, but not as Customer Profiles: a path after the address (the local
+# service says UnknownOperationException), or another web server. botocore names an error answer
+# without an AWS error shape by its HTTP status ("404", "405", "501").
+_UNKNOWN_OPERATION_CODES = frozenset({"UnknownOperationException", "UnknownOperation"})
+
+
+def is_not_the_service(error_class_name: str) -> bool:
+    """True when an error (named as ``error_class`` names it) came from something that answers
+    no Customer Profiles call: the endpoint URL points at the wrong place."""
+    return error_class_name in _UNKNOWN_OPERATION_CODES or error_class_name.isdigit()
 
 
 @dataclass(frozen=True)
@@ -101,37 +110,43 @@ class Connection:
         return f"{where}, {region}" + (f", endpoint {self.endpoint_url}" if self.endpoint_url else "")
 
 
-def client_config(max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Config:
+def client_config(max_pool_connections: int = DEFAULT_POOL_CONNECTIONS, retries: bool = True) -> Config:
     """Retries in standard mode (throttling and 5xx retried with backoff), bounded timeouts, and
-    an HTTP connection pool of ``max_pool_connections`` (one per concurrent request)."""
+    an HTTP connection pool of ``max_pool_connections`` (one per concurrent request).
+
+    ``retries=False``: one call per request, for a caller that retries itself (a batch run gives
+    every row the same attempts; botocore's retry quota, shared by the whole client, does not).
+    """
     from botocore.config import Config
 
     return Config(
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS if retries else 1},
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
         max_pool_connections=max_pool_connections,
     )
 
 
-_clients: dict[tuple[Connection, int], Any] = {}
+_clients: dict[tuple[Connection, int, bool], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Any:
+def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_CONNECTIONS, *,
+               retries: bool = True) -> Any:
     """The Customer Profiles client of ``connection``, created once and then reused.
 
     ``max_pool_connections``: how many requests the client may have open at once (a batch run
-    passes its number of workers); each pool size is its own cached client.
+    passes its number of workers); each pool size is its own cached client. ``retries=False``:
+    a client that calls once per request (a batch run retries each row itself), cached apart.
     Clients are thread-safe, sessions are not: each client gets its own session, created under
     a lock. Raises botocore errors (ProfileNotFound, NoRegionError ...) that
     ``describe_connection_error`` turns into words.
     """
-    key = (connection, max_pool_connections)
+    key = (connection, max_pool_connections, retries)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
-            client = _new_client(connection, max_pool_connections)
+            client = _new_client(connection, max_pool_connections, retries)
             _clients[key] = client
         return client
 
@@ -142,10 +157,24 @@ def forget_clients() -> None:
         _clients.clear()
 
 
-def _new_client(connection: Connection, max_pool_connections: int) -> Any:
+def client_attempts(client: Any) -> int:
+    """How many calls the client itself makes per request: 1 when it does not retry (or is no
+    botocore client, e.g. a test double)."""
+    config = getattr(getattr(client, "meta", None), "config", None)
+    if config is None:
+        return 1
+    retries = getattr(config, "retries", None) or {}
+    if "total_max_attempts" in retries:
+        return int(retries["total_max_attempts"])
+    if "max_attempts" in retries:
+        return int(retries["max_attempts"]) + 1
+    return MAX_ATTEMPTS     # botocore's defaults retry
+
+
+def _new_client(connection: Connection, max_pool_connections: int, retries: bool = True) -> Any:
     import boto3
 
-    config = client_config(max_pool_connections)
+    config = client_config(max_pool_connections, retries)
     if connection.local_service:
         session = boto3.session.Session(region_name=connection.region or DEFAULT_ENDPOINT_REGION)
         return session.client(
@@ -226,7 +255,7 @@ class ConnectionCheck:
 
 def is_loopback_url(url: str | None) -> bool:
     """Whether ``url`` points at this machine (127.0.0.0/8, ::1, localhost)."""
-    return bool(url) and is_loopback_host(urlsplit(url).hostname or "")
+    return is_local_endpoint(url)
 
 
 # What the AWS backend pointed at this machine most likely talks to, and what it expects.
@@ -271,11 +300,26 @@ def error_class(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+_ATTEMPTS_NOTE = "profile_block_attempts"
+
+
+def note_attempts(exc: BaseException, attempts: int) -> None:
+    """Record on ``exc`` how many calls a caller that retries itself made (``attempts_made``
+    says it then, for any error, the network's included)."""
+    setattr(exc, _ATTEMPTS_NOTE, attempts)
+
+
 def attempts_made(exc: BaseException) -> str:
-    """How often the request was sent before this error: exact when the service answered
-    (botocore's RetryAttempts; its retry quota may stop retrying early), else the most it tries."""
-    retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts") \
-        if isinstance(exc, ClientError) else None
+    """How often the request was sent before this error: as noted by a caller that retries
+    itself (``note_attempts``), else exact when the service answered (botocore's RetryAttempts;
+    its retry quota may stop retrying early), else the most botocore tries."""
+    noted = getattr(exc, _ATTEMPTS_NOTE, None)
+    if isinstance(noted, int):
+        retries: Any = noted - 1
+    elif isinstance(exc, ClientError):
+        retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts")
+    else:
+        retries = None
     if isinstance(retries, int):
         return f"after {retries + 1} attempt{'' if retries == 0 else 's'}"
     return f"after up to {MAX_ATTEMPTS} attempts"
@@ -284,7 +328,7 @@ def attempts_made(exc: BaseException) -> str:
 def is_setup_error(error_class_name: str) -> bool:
     """True when an error (named as ``error_class`` names it) means the connection or the domain
     cannot be used at all, rather than that one request failed (throttling, a bad value ...)."""
-    return error_class_name in _SETUP_ERRORS
+    return error_class_name in _SETUP_ERRORS or is_not_the_service(error_class_name)
 
 
 def describe_connection_error(exc: BaseException) -> str:
@@ -308,6 +352,11 @@ def describe_connection_error(exc: BaseException) -> str:
             return f"The service is throttling requests ({code}) {attempts_made(exc)}: {message}"
         if code == "InternalServerException":
             return f"The service failed ({code}) {attempts_made(exc)}: {message}"
+        if is_not_the_service(code):
+            said = " ".join(message.split())[:200]    # an HTML page, on one line and short
+            return (f"The endpoint answered, but not as Customer Profiles ({code}): {said} "
+                    "Check the endpoint URL: the service's address with no path, e.g. "
+                    "http://127.0.0.1:4599 for a local service.")
         if code == "BadRequestException":
             return f"The service rejected the request ({code}): {message}"
         return f"{code}: {message}"

@@ -7,8 +7,12 @@ each row's expectations and hands every row to ``on_row`` in input order: never 
 duplicated or reordered. At most ``workers * WINDOW_PER_WORKER`` rows are in flight, so a file
 of any length runs in bounded memory when ``on_row`` streams the rows out.
 
-Throttled calls are retried with backoff by the client (botocore standard retries); a row that
-still fails ends in the Error branch with the reason, like a single lookup. A failure that says
+Every row gets the same retry policy (``batch_calls.RetryPolicy``: throttled and failed calls are
+retried with backoff, up to the same number of attempts whatever the row's place in the run) and
+the run can be capped at a number of calls per second shared by all workers
+(``batch_calls.TokenBucket``); a row that still fails ends in the Error branch with the reason,
+like a single lookup, and its results row says how many attempts it used. The client must make
+one call per request (``aws.get_client(..., retries=False)``). A failure that says
 the connection cannot be used at all (unreachable endpoint, credentials, unknown domain) before
 any row got an answer stops the run with ``BatchAborted``: every other row would fail the same way.
 
@@ -27,8 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from profile_block import aws
+from profile_block.batch_calls import PacedClient, RetryPolicy, TokenBucket
 from profile_block.batch_csv import FAIL, PASS, TestContact, result_cells
-from profile_block.batch_limits import DEFAULT_WORKERS, check_workers
+from profile_block.batch_limits import DEFAULT_WORKERS, check_max_rate, check_workers
 from profile_block.block import BRANCHES, ERROR, GetProfileBlock
 from profile_block.lookup import LookupResult, run_lookup
 
@@ -73,10 +78,11 @@ class RowOutcome:
     lookup: LookupResult
     result: str                         # "pass", "fail" or "" (no expectation)
     mismatches: list[str] = field(default_factory=list)
+    attempts: int = 0                   # SearchProfiles calls made for the row (0: none, bad value)
 
     def cells(self, block: GetProfileBlock) -> list[str]:
         """The results-CSV row (see ``ContactColumns.result_columns``)."""
-        return result_cells(self.contact, self.lookup, block, self.result, self.mismatches)
+        return result_cells(self.contact, self.lookup, block, self.result, self.mismatches, self.attempts)
 
 
 @dataclass(frozen=True)
@@ -156,14 +162,17 @@ class BatchSummary:
                 f"{self.rate:,.0f} rows/s")
 
 
-def _lookup(client: Any, block: GetProfileBlock, contact: TestContact, domain: str) -> LookupResult:
+def _lookup(client: PacedClient, block: GetProfileBlock, contact: TestContact, domain: str
+            ) -> tuple[LookupResult, int]:
+    """The row's lookup and the calls it made."""
+    client.start_row()
     try:
-        return run_lookup(client, block, contact.contact, domain)
+        return run_lookup(client, block, contact.contact, domain), client.attempts()
     except Exception as exc:  # noqa: BLE001 -- a row is never lost: an unexpected failure is its Error branch
         log.exception("lookup of %s failed", contact.label)
         return LookupResult(branch=ERROR, next_action=block.branches.get(ERROR, ""),
                             reason=f"The lookup failed unexpectedly ({type(exc).__name__}): {exc}",
-                            contact=dict(contact.contact), error_class=type(exc).__name__)
+                            contact=dict(contact.contact), error_class=type(exc).__name__), client.attempts()
 
 
 class _Stopped(Exception):
@@ -173,20 +182,26 @@ class _Stopped(Exception):
 def run_batch(client: Any, block: GetProfileBlock, contacts: Iterable[TestContact], domain: str, *,
               on_row: Callable[[RowOutcome], None], workers: int = DEFAULT_WORKERS,
               on_progress: Callable[[Progress], None] | None = None,
-              stop: threading.Event | None = None, total: int | None = None) -> BatchSummary:
+              stop: threading.Event | None = None, total: int | None = None,
+              retry: RetryPolicy | None = None, max_rate: float | None = None) -> BatchSummary:
     """Run ``block`` for every contact, ``workers`` at a time; ``on_row`` gets each row in input order.
 
+    ``retry``: the attempts (and backoff) every row gets (default ``RetryPolicy()``); ``max_rate``:
+    at most this many calls per second in all, retries included (None: no cap). ``client`` must
+    make one call per request (``aws.get_client(..., retries=False)``); ValueError otherwise.
     ``on_progress`` is called after each row. Setting ``stop`` ends the run promptly: rows not
     started are dropped, rows in flight are abandoned (their requests end on their own), and the
     summary says ``stopped``; every row handed to ``on_row`` before that is complete and in order.
     Raises BatchAborted (see the module), and whatever reading ``contacts`` raises.
     """
-    problem = check_workers(workers)
+    problem = check_workers(workers) or check_max_rate(max_rate)
     if problem:
         raise ValueError(problem)
+    halt = threading.Event()     # set when the run ends: waits for a retry or a token end at once
+    paced = PacedClient(client, retry or RetryPolicy(), TokenBucket(max_rate) if max_rate else None, halt)
     summary = BatchSummary(total=total)
     started = time.perf_counter()
-    window: deque[tuple[TestContact, Future[LookupResult]]] = deque()
+    window: deque[tuple[TestContact, Future[tuple[LookupResult, int]]]] = deque()
     limit = workers * WINDOW_PER_WORKER
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch-lookup")
     answered = False    # has any row got an answer from the service?
@@ -198,13 +213,13 @@ def run_batch(client: Any, block: GetProfileBlock, contacts: Iterable[TestContac
             if stop is not None and stop.is_set():
                 window.appendleft((contact, future))
                 raise _Stopped
-        lookup = future.result()
+        lookup, attempts = future.result()
         if lookup.request is not None and lookup.branch != ERROR:
             answered = True
         elif not answered and aws.is_setup_error(lookup.error_class):
             raise BatchAborted(f"{contact.label}: {lookup.reason}")
         result, mismatches = check_expectations(contact, lookup)
-        outcome = RowOutcome(contact, lookup, result, mismatches)
+        outcome = RowOutcome(contact, lookup, result, mismatches, attempts)
         summary.add(outcome)
         on_row(outcome)
         if on_progress is not None:
@@ -214,7 +229,7 @@ def run_batch(client: Any, block: GetProfileBlock, contacts: Iterable[TestContac
         for contact in contacts:
             if stop is not None and stop.is_set():
                 raise _Stopped
-            window.append((contact, pool.submit(_lookup, client, block, contact, domain)))
+            window.append((contact, pool.submit(_lookup, paced, block, contact, domain)))
             while len(window) >= limit:
                 finish_oldest()
         while window:
@@ -222,6 +237,7 @@ def run_batch(client: Any, block: GetProfileBlock, contacts: Iterable[TestContac
     except _Stopped:
         summary.stopped = True
     finally:
+        halt.set()
         for _, future in window:
             future.cancel()
         # After a stop or an error, do not wait for requests in flight: they end on their own.
@@ -248,11 +264,13 @@ class BatchJob:
     """
 
     def __init__(self, client: Any, block: GetProfileBlock, contacts: Iterable[TestContact], domain: str,
-                 *, workers: int = DEFAULT_WORKERS, total: int | None = None) -> None:
+                 *, workers: int = DEFAULT_WORKERS, total: int | None = None,
+                 retry: RetryPolicy | None = None, max_rate: float | None = None) -> None:
         self.block = block
         self.rows: list[list[str]] = []
         self._args = (client, block, contacts, domain)
         self._workers, self._total = workers, total
+        self._retry, self._max_rate = retry, max_rate
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._progress = Progress(0, total, 0.0)
@@ -298,7 +316,8 @@ class BatchJob:
         client, block, contacts, domain = self._args
         try:
             summary = run_batch(client, block, contacts, domain, on_row=self._on_row, workers=self._workers,
-                                on_progress=self._on_progress, stop=self._stop, total=self._total)
+                                on_progress=self._on_progress, stop=self._stop, total=self._total,
+                                retry=self._retry, max_rate=self._max_rate)
         except (BatchAborted, ValueError) as exc:     # BatchInputError is a ValueError
             error, summary = str(exc), None
         except Exception as exc:  # noqa: BLE001 -- the page shows it; a thread must not die silently

@@ -14,9 +14,13 @@ Input columns, in any order, one row per test contact:
   cell means "not set" (the flow gets no value).
 
 Results: the input columns, then ``branch``, ``next_action``, ``reason``, ``matches``,
-``elapsed_ms``, ``customer.ProfileId`` and one ``customer.<field>`` column per response field of
-the block (empty = not set), ``result`` (pass, fail, or empty when the row expects nothing) and
-``mismatches`` (what did not hold, in words).
+``elapsed_ms``, ``attempts`` (SearchProfiles calls made for the row), ``customer.ProfileId`` and
+one ``customer.<field>`` column per response field of the block (empty = not set), ``result``
+(pass, fail, or empty when the row expects nothing) and ``mismatches`` (what did not hold, in words).
+
+Written cells are spreadsheet-safe: one a spreadsheet would run as a formula gets a leading
+``'`` (``studio_files.spreadsheet_cells``; phone numbers stay as they are), and reading takes it
+off again, so a template downloaded and uploaded runs the values it showed.
 
 Reading streams: a file is checked and run row by row, never loaded whole. Bad files raise
 ``BatchInputError`` with one message naming the problem (and the line; a cell holding text that is
@@ -45,13 +49,14 @@ from profile_block.block import (
 from profile_block.fields import field_for
 from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
 from profile_block.surrogates import is_unicode, surrogate_problem
+from studio_files.spreadsheet_cells import neutralise_row, restore
 
 ID = "id"
 EXPECT_BRANCH = "expect_branch"
 EXPECT_PREFIX = "expect."
 CUSTOMER_PREFIX = "customer."
 PROFILE_ID = "ProfileId"
-LOOKUP_COLUMNS: tuple[str, ...] = ("branch", "next_action", "reason", "matches", "elapsed_ms")
+LOOKUP_COLUMNS: tuple[str, ...] = ("branch", "next_action", "reason", "matches", "elapsed_ms", "attempts")
 RESULT, MISMATCHES = "result", "mismatches"
 PASS, FAIL = "pass", "fail"
 # Every CSV this project writes ends lines like pandas does on Linux.
@@ -235,7 +240,7 @@ class ContactsReader:
             raise BatchInputError(f"{name} is empty: the first line must name the columns "
                                   "(e.g. id,CustomerEndpoint.Address,expect_branch)")
         self._check_unicode(header, [f"The name of column {i + 1}" for i in range(len(header))])
-        self.columns = read_columns(header, block, name)
+        self.columns = read_columns([restore(cell) for cell in header], block, name)
         self._cell_names = [f"The {column} cell" for column in self.columns.names]
 
     def _check_unicode(self, cells: Sequence[str], what: Sequence[str]) -> None:
@@ -268,6 +273,7 @@ class ContactsReader:
                 return
             if not cells:           # a blank line, as pandas skips it
                 continue
+            cells = [restore(cell) for cell in cells]   # a cell our own CSVs made spreadsheet-safe
             number += 1
             if len(cells) > width:
                 raise BatchInputError(f"{self.name}, line {self._reader.line_num}: {len(cells)} cells, but "
@@ -329,20 +335,45 @@ def matches_cell(lookup: LookupResult) -> str:
 
 
 def result_cells(contact: TestContact, lookup: LookupResult, block: GetProfileBlock, outcome: str,
-                 mismatches: Sequence[str]) -> list[str]:
-    """One results row, in the order of ``ContactColumns.result_columns``."""
+                 mismatches: Sequence[str], attempts: int) -> list[str]:
+    """One results row, in the order of ``ContactColumns.result_columns``; ``attempts``: the
+    SearchProfiles calls the row made (0 when its values sent it to the Error branch uncalled)."""
     customer = [lookup.customer.get(f"$.Customer.{name}") for name in customer_fields(block)]
     return [*contact.cells, lookup.branch, lookup.next_action, lookup.reason, matches_cell(lookup),
-            f"{lookup.elapsed_ms:.1f}", *(value or "" for value in customer), outcome, "; ".join(mismatches)]
+            f"{lookup.elapsed_ms:.1f}", str(attempts), *(value or "" for value in customer), outcome,
+            "; ".join(mismatches)]
 
 
-def csv_writer(stream: TextIO) -> Any:
-    """A csv writer in this project's dialect (comma, minimal quoting, "\\n" line ends)."""
-    return csv.writer(stream, lineterminator=LINE_END)
+class SpreadsheetCsvWriter:
+    """A csv writer in this project's dialect (comma, minimal quoting, "\\n" line ends) whose
+    cells are safe to open in a spreadsheet: a cell it would run as a formula (``=HYPERLINK(...)``
+    in a contact id) is written with a leading ``'`` (``studio_files.spreadsheet_cells``; phone
+    numbers such as ``+15555550100`` stay as they are). ``ContactsReader`` undoes it, so a
+    template downloaded, edited and uploaded again runs the values it showed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._writer = csv.writer(stream, lineterminator=LINE_END)
+        # Python's csv quotes a cell holding "\n" (the line end) but not one holding a lone "\r",
+        # which every reader takes for a line break: such a row is written with every cell quoted.
+        self._quoting_writer = csv.writer(stream, lineterminator=LINE_END, quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        safe = neutralise_row(cells)
+        (self._quoting_writer if any("\r" in cell for cell in safe) else self._writer).writerow(safe)
+
+    def writerows(self, rows: Iterable[Sequence[str]]) -> None:
+        for cells in rows:
+            self.writerow(cells)
+
+
+def csv_writer(stream: TextIO) -> SpreadsheetCsvWriter:
+    """The writer of every batch CSV (results, the Batch page's downloads, templates)."""
+    return SpreadsheetCsvWriter(stream)
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A whole CSV as text (the Batch page's downloads); the CLI streams the same format."""
+    """A whole CSV as text (the Batch page's downloads, spreadsheet-safe like ``csv_writer``);
+    the CLI streams the same format."""
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(columns)

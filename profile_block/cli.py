@@ -13,7 +13,6 @@ its ``run`` function.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -369,8 +368,9 @@ def check_connection_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--endpoint '{args.endpoint}' must be a URL starting with http:// or https://")
 
 
-def connect(args: argparse.Namespace, max_pool_connections: int | None = None) -> Any:
+def connect(args: argparse.Namespace, max_pool_connections: int | None = None, retries: bool = True) -> Any:
     """The client the connection options name; UsageError (in words) when it cannot be made.
+    ``retries=False``: one call per request (a batch run retries each row itself).
 
     With --endpoint and no credentials anywhere, requests are signed with the local service's
     default access key. botocore is imported here, not at the top: validate/new never pay for it.
@@ -381,7 +381,8 @@ def connect(args: argparse.Namespace, max_pool_connections: int | None = None) -
     connection = aws.Connection(profile=args.profile, region=args.region, endpoint_url=args.endpoint,
                                 local_service=local)
     try:
-        return aws.get_client(connection, max_pool_connections or aws.DEFAULT_POOL_CONNECTIONS)
+        return aws.get_client(connection, max_pool_connections or aws.DEFAULT_POOL_CONNECTIONS,
+                              retries=retries)
     except Exception as exc:  # noqa: BLE001 -- unknown profile, no region ...: bad arguments
         hint = "" if args.endpoint or args.region else " Give --endpoint URL, or --profile P --region R."
         raise UsageError(aws.describe_connection_error(exc) + hint) from None
@@ -416,7 +417,7 @@ CONTACTS.csv (UTF-8, the first line names the columns):
   expect_branch    optional: Success, MultipleFoundError, NoneFoundError or NoMatchingError
   expect.<field>   optional: the $.Customer.<field> value the row must produce (ProfileId,
                    FirstName, Attributes.tier ...); an empty cell means "not set"
-results: the input columns, then branch, next_action, reason, matches, elapsed_ms,
+results: the input columns, then branch, next_action, reason, matches, elapsed_ms, attempts,
 customer.ProfileId and customer.<field> per response field of the block, result (pass, fail,
 or empty when the row expects nothing) and mismatches.
 
@@ -425,8 +426,14 @@ example (against a local service: python -m profiles_sandbox --port 4599):
       --domain demo --out results.csv
 
 A summary line goes to stderr: rows, rows per branch, passes and failures, time, rows per
-second; so do the first failing rows. Throttled calls are retried with backoff; a row that still
-fails takes the Error branch (NoMatchingError) with the reason.
+second; so do the first failing rows. Throttled and failed calls are retried with backoff, up to
+--attempts calls for every row alike; a row that still fails takes the Error branch
+(NoMatchingError) with the reason, and its "attempts" cell says how many calls it made.
+
+Against AWS a run makes at most 5 SearchProfiles calls per second unless --max-rate says
+otherwise: the account's SearchProfiles quota is shared with the live contact flows, whose
+callers take the Error branch when it is spent. Against an endpoint on this machine (the local
+service) there is no cap unless --max-rate sets one.
 
 exit codes:
   0  every expectation held (or there were none)
@@ -439,7 +446,13 @@ PROGRESS_EVERY_S = 0.5
 
 
 def add_batch_command(subparsers: Any) -> None:
-    from profile_block.batch_limits import DEFAULT_WORKERS, MAX_WORKERS
+    from profile_block.batch_limits import (
+        DEFAULT_ATTEMPTS,
+        DEFAULT_AWS_MAX_RATE,
+        DEFAULT_WORKERS,
+        MAX_ATTEMPTS,
+        MAX_WORKERS,
+    )
 
     parser = subparsers.add_parser(
         "batch", help="run a Get profile block for every test contact of a CSV, with expectations",
@@ -450,9 +463,17 @@ def add_batch_command(subparsers: Any) -> None:
     parser.add_argument("--block-id", metavar="ID", help="the Identifier of the block to run, in a flow")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
                         help=f"lookups at a time, 1-{MAX_WORKERS} (default {DEFAULT_WORKERS})")
+    parser.add_argument("--attempts", type=int, default=DEFAULT_ATTEMPTS, metavar="N",
+                        help=f"SearchProfiles calls per row at most, the first included, 1-{MAX_ATTEMPTS} "
+                             f"(default {DEFAULT_ATTEMPTS}); the same for every row")
+    parser.add_argument("--max-rate", type=float, default=None, metavar="CALLS",
+                        help=f"at most CALLS SearchProfiles calls per second in all, retries included; 0: "
+                             f"no cap (default: {DEFAULT_AWS_MAX_RATE:g} against AWS, no cap against an "
+                             "endpoint on this machine)")
     parser.add_argument("--out", metavar="RESULTS.csv",
-                        help="write the results here (replaced only once the run is complete); "
-                             "default stdout")
+                        help="write the results here: a regular file (a link: the file it names) or a "
+                             "new path, replaced only once the run is complete; FIFOs, devices and "
+                             "folders are refused; default (or -) stdout")
     parser.set_defaults(run=run_batch)
 
 
@@ -464,17 +485,16 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _open_out(path: str, contacts: str, flow: str) -> Any:
-    """A temporary file beside --out (renamed over it once complete); UsageError if unusable."""
-    import tempfile
+    """The results file being written for --out (``studio_files.atomic_output``: a temporary
+    file renamed over it once complete; FIFOs, devices, folders refused); UsageError if unusable."""
+    from studio_files.atomic_output import AtomicOutput, OutputRefused
 
     if _same_file(path, contacts) or (flow != "-" and _same_file(path, flow)):
         raise UsageError(f"--out {path} is an input file: write the results elsewhere")
-    if os.path.isdir(path):
-        raise UsageError(f"--out {path} is a folder: name a file")
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        return tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False,
-                                           prefix=f".{os.path.basename(path)}.", suffix=".part")
+        return AtomicOutput(path, "--out")
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write --out {path}: {exc.strerror or exc}") from None
 
@@ -506,37 +526,18 @@ class _ProgressLine:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _commit_out(out: Any, path: str) -> None:
-    """Flush the finished temporary file to disk and rename it over --out, with the permissions
-    the file had (a new one gets the usual ones, not the temporary file's owner-only mode)."""
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    out.flush()
-    os.fchmod(out.fileno(), mode)
-    os.fsync(out.fileno())
-    out.close()
-    os.replace(out.name, path)
-
-
-def _discard_out(out: Any) -> None:
-    out.close()
-    with contextlib.suppress(OSError):
-        os.unlink(out.name)
-
-
 def run_batch(args: argparse.Namespace) -> int:
     from profile_block.batch import BatchAborted, RowOutcome
     from profile_block.batch import run_batch as run_contacts
+    from profile_block.batch_calls import RetryPolicy
     from profile_block.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
-    from profile_block.batch_limits import check_workers
+    from profile_block.batch_limits import check_attempts, check_max_rate, check_workers, default_max_rate
+    from studio_files.atomic_output import OutputRefused
 
     name = "stdin" if args.file == "-" else args.file
     check_connection_options(args)
-    problem = check_workers(args.workers)
+    max_rate = default_max_rate(args.endpoint) if args.max_rate is None else (args.max_rate or None)
+    problem = check_workers(args.workers) or check_attempts(args.attempts) or check_max_rate(max_rate)
     if problem:
         raise UsageError(f"--{problem}")
     kind, document = load_input(args.file)
@@ -548,9 +549,12 @@ def run_batch(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for note in checked.columns.notes:
         print(f"note: {note}", file=sys.stderr)
-    client = connect(args, args.workers)
+    client = connect(args, args.workers, retries=False)
+    if args.max_rate is None and max_rate is not None:
+        print(f"note: at most {max_rate:g} SearchProfiles calls per second against AWS (--max-rate "
+              "changes it; the quota is shared with your live flows)", file=sys.stderr)
     out = _open_out(args.out, args.contacts, args.file) if args.out else None
-    writer = csv_writer(out or sys.stdout)
+    writer = csv_writer(out.file if out is not None else sys.stdout)
     failures: list[str] = []
     progress = _ProgressLine()
 
@@ -565,14 +569,14 @@ def run_batch(args: argparse.Namespace) -> int:
         with _read_contacts_file(args.contacts) as lines:
             summary = run_contacts(client, block, ContactsReader(lines, block, args.contacts), args.domain,
                                    on_row=on_row, workers=args.workers, on_progress=progress.show,
-                                   total=checked.rows)
+                                   total=checked.rows, retry=RetryPolicy(args.attempts), max_rate=max_rate)
         if out is not None:
-            _commit_out(out, args.out)
+            out.commit()
         committed = True
     except BatchAborted as exc:
         raise UsageError(f"the service cannot be used, so the run stopped at {exc}"
                          + (f"; {args.out} was not written" if args.out else "")) from None
-    except BatchInputError as exc:    # the file changed since it was checked
+    except (BatchInputError, OutputRefused) as exc:   # a file changed since it was checked
         raise UsageError(str(exc)) from None
     except BrokenPipeError:           # the reader of stdout went away (| head): main() says so
         raise
@@ -582,7 +586,7 @@ def run_batch(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
         if out is not None and not committed:
-            _discard_out(out)
+            out.discard()
     for line in failures:
         print(line, file=sys.stderr)
     if summary.failed > len(failures):

@@ -18,12 +18,13 @@ import io
 import logging
 import os
 import signal
-import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TextIO
+from typing import NoReturn
+
+from studio_files.atomic_output import OutputRefused, write_replacing
 
 from . import csv_io
 from .api import is_loopback
@@ -253,9 +254,13 @@ def dump(argv: list[str]) -> int:
         if store.domain_state(args.domain) is None:
             names = ", ".join(d["DomainName"] for d in store.list_domains(limit=20)[0]) or "none"
             fail(f"there is no domain {args.domain!r} in {args.db} (its domains: {names})")
-        if args.out:
-            count = write_replacing(_usable_path(args.out, "--out"),
-                                    lambda out: csv_io.dump(store, args.domain, out))
+        if args.out and args.out != "-":     # - is stdout, as without --out
+            try:
+                count = write_replacing(args.out, lambda out: csv_io.dump(store, args.domain, out), "--out")
+            except OutputRefused as exc:
+                fail(str(exc))
+            except OSError as exc:
+                fail(f"cannot write {args.out}: {exc.strerror or exc}")
             print(f"wrote {count:,} profile{'s' if count != 1 else ''} of domain {args.domain} to {args.out}",
                   file=sys.stderr)
             return EXIT_OK
@@ -290,36 +295,13 @@ def _drop_unwritten_output() -> None:
 
 
 def _usable_path(given: str, option: str) -> Path:
-    """The path to write: a regular file (a link's target) or a new name; else exit 2."""
+    """The database path to use: a regular file (a link's target) or a new name; else exit 2."""
     target = Path(given)
     try:
         check_database_path(target, option)
     except StoreUnusable as exc:
         fail(str(exc))
     return Path(os.path.realpath(target)) if target.is_symlink() else target
-
-
-def write_replacing(target: Path, write: Callable[[TextIO], int]) -> int:
-    """Write ``target`` through a temporary file renamed over it: readers see the old file or the
-    whole new one, never part of it; an existing file keeps its permissions."""
-    if not target.parent.is_dir():
-        fail(f"cannot write {target}: the folder {target.parent} does not exist")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="") as out:
-            count = write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        fail(f"cannot write {target}: {exc.strerror or exc}")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
 
 
 if __name__ == "__main__":

@@ -16,12 +16,13 @@ from streamlit.testing.v1 import AppTest
 
 from components.batch_contacts import SOURCE, ContactsSource
 from components.batch_run import RUN
-from components.connection import LOCAL, ActiveConnection
+from components.connection import AWS, LOCAL, ActiveConnection
 from profile_block import aws
 from profile_block.block import GetProfileBlock, Identifier
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import start_in_thread
-from tests.app.conftest import TIMEOUT, button
+from tests.app.conftest import TIMEOUT, button, widget
+from tests.lookup.conftest import set_faults
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH_PAGE = ROOT / "app_pages" / "batch.py"
@@ -107,3 +108,34 @@ def test_a_run_keeps_its_own_copy_of_the_block(sandbox):
     assert ran == block and ran is not block
     finish(at)
     assert at.session_state[RUN].frame()["branch"].tolist() == ["Success"]
+
+
+def test_the_rate_cap_is_5_against_aws_and_off_for_the_local_service_by_default(sandbox):
+    local = open_page(sandbox)
+    assert widget(local, "number_input", "Max calls per second").value == 0
+    assert widget(local, "number_input", "Attempts per row").value == 3
+    at = AppTest.from_file(str(BATCH_PAGE), default_timeout=TIMEOUT)
+    at.session_state["connection"] = ActiveConnection(AWS, aws.Connection(region="eu-west-2"), "prod", True,
+                                                      "Connected")
+    at.session_state["block"] = GetProfileBlock(
+        identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address")])
+    at.run()
+    assert not at.exception, at.exception
+    assert widget(at, "number_input", "Max calls per second").value == 5
+
+
+def test_the_attempts_chosen_are_what_every_row_gets(sandbox):
+    at = open_page(sandbox)
+    widget(at, "number_input", "Attempts per row").set_value(2).run()
+    widget(at, "number_input", "Max calls per second").set_value(200.0).run()
+    button(at, "Use the demo examples").click().run()
+    set_faults(sandbox, throttle_rate=1.0)
+    try:
+        button(at, "Run batch").click().run()
+        finish(at)
+    finally:
+        set_faults(sandbox, throttle_rate=0.0)
+    frame = at.session_state[RUN].frame()
+    assert frame["branch"].tolist() == ["NoMatchingError"] * 5
+    assert frame["attempts"].tolist() == ["2", "2", "2", "2", "0"]      # the empty value calls nothing
+    assert frame["reason"].str.contains("after 2 attempts").tolist() == [True] * 4 + [False]

@@ -132,3 +132,25 @@ def test_the_demo_examples_take_every_branch(page: Page, app_url: str):
     branches = {branch for branch, _ in chart_bars(page)}
     assert branches == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
 
+
+
+def test_downloads_neutralise_formulas_and_keep_phone_numbers(page: Page, app_url: str, tmp_path: Path):
+    """The table shows a hostile contact id as it is; both downloads (all rows, failures only) hold
+    it with a leading quote, so a spreadsheet shows it as text instead of running it."""
+    hyperlink = '=HYPERLINK("http://x.example/","x")'
+    contacts = tmp_path / "formulas.csv"
+    contacts.write_text(f"id,{PHONE},expect_branch\n"
+                        f'"{hyperlink.replace(chr(34), chr(34) * 2)}",+15555550100,NoneFoundError\n'
+                        "@SUM(A1),+15555550199,NoneFoundError\n")
+    open_batch(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
+    wait_until_idle(page)
+    run_and_wait(page)
+    assert [r["id"] for r in table(page, count=2)] == [hyperlink, "@SUM(A1)"]
+    everything = downloaded_csv(page, re.compile("Download all 2 rows shown"))
+    assert everything["id"].tolist() == ["'" + hyperlink, "'@SUM(A1)"]
+    assert everything[PHONE].tolist() == ["+15555550100", "+15555550199"]
+    page.get_by_role("button", name="fail", exact=True).click()
+    wait_until_idle(page)
+    failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
+    assert failing["id"].tolist() == ["'" + hyperlink]

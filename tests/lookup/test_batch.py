@@ -22,7 +22,8 @@ FIELDS = ["FirstName", "LastName", "BillingCity", "Attributes.tier"]
 @pytest.fixture(scope="module")
 def pooled(sandbox: Any) -> Any:
     """The client a batch of 16 workers uses: the app's own, with a pool of 16 connections."""
-    return aws.get_client(aws.Connection(endpoint_url=sandbox.endpoint_url, local_service=True), 16)
+    return aws.get_client(aws.Connection(endpoint_url=sandbox.endpoint_url, local_service=True), 16,
+                          retries=False)
 
 
 def run(client: Any, block: Any, text: str, workers: int = 16) -> list[Any]:
@@ -103,7 +104,8 @@ def test_an_unknown_domain_aborts_at_the_first_row(pooled):
 
 def test_an_unreachable_endpoint_aborts_the_run():
     port = free_port()                 # nothing listens there
-    client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{port}", local_service=True), 4)
+    client = aws.get_client(aws.Connection(endpoint_url=f"http://127.0.0.1:{port}", local_service=True), 4,
+                            retries=False)
     rows = [TestContact(i + 1, (), {PHONE: "+15555550100"}) for i in range(50)]
     with pytest.raises(BatchAborted, match="unreachable"):
         run_batch(client, make_block(("_phone", PHONE_REF)), rows, "demo", workers=4, on_row=lambda o: None)

@@ -3,11 +3,14 @@ running ``python -m profiles_sandbox`` on a free loopback port."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pytest
 
 from profile_block.block import BRANCHES, GetProfileBlock, Identifier
 from profile_block.flow import dump_document, wrap_in_flow
+from tests.devices import a_character_device
 from tests.lookup.conftest import PHONE_REF, ROOT, service_process
 
 PHONE = "CustomerEndpoint.Address"
@@ -79,8 +83,8 @@ def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, file
     results = read_results(out)
     assert list(results.columns) == [
         "id", PHONE, "expect_branch", "expect.FirstName", "branch", "next_action", "reason", "matches",
-        "elapsed_ms", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier", "result",
-        "mismatches"]
+        "elapsed_ms", "attempts", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier",
+        "result", "mismatches"]
     assert results["id"].tolist() == ["maria", "chens", "nobody", "empty"]
     assert results["branch"].tolist() == ["Success", "MultipleFoundError", "NoneFoundError",
                                           "NoMatchingError"]
@@ -88,6 +92,7 @@ def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, file
     assert results["customer.FirstName"].tolist() == ["Maria", "", "", ""]
     assert results["customer.Attributes.tier"].tolist() == ["gold", "", "", ""]
     assert results["matches"].tolist() == ["1", "2", "0", ""]
+    assert results["attempts"].tolist() == ["1", "1", "1", "0"]     # the empty value sends nothing
     assert results["result"].tolist() == ["pass"] * 4
     assert not list(tmp_path.glob(".*.part"))          # the temporary file was renamed, not left behind
 
@@ -150,7 +155,7 @@ def test_an_unknown_domain_exits_2_and_writes_nothing(endpoint, clean_env, files
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "ResourceNotFoundException" in done.stderr and "was not written" in done.stderr
     assert out.read_text() == "the user's previous results\n"     # untouched
-    assert not list(tmp_path.glob(".*.part"))
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]  # no temporary file left
 
 
 @pytest.mark.parametrize("contacts, words", [
@@ -178,8 +183,14 @@ def test_bad_csvs_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, con
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{contacts}"],
      "is an input file"),
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--out", "{nofolder}"],
-     "cannot write --out"),
+     "the folder"),
     (["{block}", "{contacts}", "--endpoint", "{url}"], "--domain"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--attempts", "0"],
+     "--attempts must be from 1 to 10"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--max-rate", "-1"],
+     "--max-rate must be above 0"),
+    (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--max-rate", "nan"],
+     "--max-rate must be above 0"),
 ])
 def test_bad_arguments_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, args, words):
     filled = [a.format(block=files["block"], contacts=files["contacts"], url=endpoint,
@@ -247,3 +258,112 @@ def test_out_keeps_the_permissions_of_the_file_it_replaces(endpoint, clean_env, 
     os.umask(umask)
     assert new.stat().st_mode & 0o777 == 0o666 & ~umask      # not the temporary file's 0o600
     assert read_results(existing)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a named pipe (FIFO)"),
+    (lambda p: p.mkdir(), "a folder"),
+    (lambda p: p.symlink_to(a_character_device(p.parent)), "a character device"),
+])
+def test_out_refuses_fifos_devices_and_folders_and_leaves_them(endpoint, clean_env, files, tmp_path, make,
+                                                               kind):
+    out = tmp_path / "results.csv"
+    make(out)
+    before = {p.name: p.lstat() for p in tmp_path.iterdir()}
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert f"is {kind}, not a regular file; --out needs" in done.stderr
+    after = {p.name: p.lstat() for p in tmp_path.iterdir()}
+    assert {n: (s.st_ino, s.st_mode) for n, s in after.items()} == \
+        {n: (s.st_ino, s.st_mode) for n, s in before.items()}
+
+
+def test_out_naming_a_device_itself_leaves_it_a_character_device(endpoint, clean_env, files, tmp_path):
+    device = a_character_device(tmp_path)
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", device)
+    assert done.returncode == 2 and "is a character device, not a regular file" in done.stderr
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+
+
+def test_out_through_a_link_replaces_the_file_it_names_and_the_link_stays(endpoint, clean_env, files,
+                                                                          tmp_path):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old results\n")
+    link.symlink_to(real)
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", endpoint, "--domain", "demo",
+                 "--out", link)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert read_results(real)["id"].tolist() == ["maria", "chens", "nobody", "empty"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_out_neutralises_formulas_and_keeps_phone_numbers(endpoint, clean_env, files, tmp_path):
+    contacts, out = tmp_path / "formulas.csv", tmp_path / "results.csv"
+    contacts.write_text(f'id,{PHONE}\n"=HYPERLINK(""http://x.example/"",""x"")",+15555550100\n'
+                        "@SUM(A1),+15555550199\n")
+    done = batch(clean_env, files["block"], contacts, "--endpoint", endpoint, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 0, done.stderr
+    results = read_results(out)
+    assert results["id"].tolist() == ["'=HYPERLINK(\"http://x.example/\",\"x\")", "'@SUM(A1)"]
+    assert results[PHONE].tolist() == ["+15555550100", "+15555550199"]
+    assert results["branch"].tolist() == ["Success", "NoneFoundError"]
+
+
+class _NotCustomerProfiles(http.server.BaseHTTPRequestHandler):
+    """Another web server: every request gets a 404 HTML page."""
+
+    def do_POST(self) -> None:  # noqa: N802 -- http.server's name
+        body = b"<html>\n<h1>Not Found</h1>\n</html>\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def other_web_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotCustomerProfiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("where", ["wrong-path", "other-server"])
+def test_an_endpoint_that_answers_no_customer_profiles_call_exits_2_with_one_line(
+        endpoint, other_web_server, clean_env, files, tmp_path, where):
+    url = f"{endpoint}/wrong-path" if where == "wrong-path" else other_web_server
+    out = tmp_path / "results.csv"
+    out.write_text("the user's previous results\n")
+    done = batch(clean_env, files["block"], files["contacts"], "--endpoint", url, "--domain", "demo",
+                 "--out", out)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "the run stopped at row 1" in done.stderr
+    assert "answered, but not as Customer Profiles" in done.stderr and "with no path" in done.stderr
+    assert out.read_text() == "the user's previous results\n"
+
+
+def test_attempts_is_the_same_for_every_row_and_each_row_says_what_it_used(tmp_path, clean_env, files):
+    contacts = tmp_path / "many.csv"
+    contacts.write_text(f"id,{PHONE}\n" + "".join(f"{i},+15555550199\n" for i in range(60)))
+    out = tmp_path / "results.csv"
+    with service_process(tmp_path / "throttled.sqlite3", "--throttle-rate", "1.0") as url:
+        done = batch(clean_env, files["block"], contacts, "--endpoint", url, "--domain", "demo", "--out", out,
+                     "--attempts", "2", "--max-rate", "500")
+    assert done.returncode == 0, done.stderr
+    assert "note: at most" not in done.stderr            # no default cap against this machine
+    results = read_results(out)
+    assert results["branch"].tolist() == ["NoMatchingError"] * 60
+    assert results["attempts"].tolist() == ["2"] * 60      # not 3 for the first rows and 1 for the rest
+    assert results["reason"].str.contains("ThrottlingException.*after 2 attempts").all()

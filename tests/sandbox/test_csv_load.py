@@ -299,21 +299,6 @@ def test_dump_out_never_writes_over_a_fifo_or_a_folder(capsys, own_sandbox, tmp_
     assert code == 2 and "is a folder" in err
 
 
-def test_dump_out_that_fails_midway_leaves_the_old_file(tmp_path):
-    from profiles_sandbox.__main__ import write_replacing
-    target = tmp_path / "out.csv"
-    target.write_text("the old export\n")
-
-    def half_then_fail(out) -> int:
-        out.write("ProfileId\nabc\n")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        write_replacing(target, half_then_fail)
-    assert target.read_text() == "the old export\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
-
-
 def test_dump_of_a_missing_database_or_domain_exits_2_and_creates_nothing(capsys, own_sandbox, tmp_path):
     code, _, err = cli(capsys, "dump", "--db", str(tmp_path / "none.sqlite3"), "--domain", "x")
     assert code == 2 and "there is no database at" in err

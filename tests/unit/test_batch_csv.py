@@ -189,7 +189,7 @@ def test_result_columns_and_cells_follow_the_block_fields():
     block = valid_block()
     columns = read_columns(["id", PHONE, "expect_branch"], block)
     assert columns.result_columns(block) == [
-        "id", PHONE, "expect_branch", "branch", "next_action", "reason", "matches", "elapsed_ms",
+        "id", PHONE, "expect_branch", "branch", "next_action", "reason", "matches", "elapsed_ms", "attempts",
         "customer.ProfileId", "customer.FirstName", "customer.LastName", "customer.Attributes.tier",
         "result", "mismatches"]
     row = TestContact(1, ("a", "+1", "Success"), {PHONE: "+1"}, SUCCESS)
@@ -197,15 +197,15 @@ def test_result_columns_and_cells_follow_the_block_fields():
                          customer={"$.Customer.ProfileId": "p1", "$.Customer.FirstName": "Maria",
                                    "$.Customer.LastName": None, "$.Customer.Attributes.tier": "gold"},
                          response={"Items": [{}]}, matches=[{}])
-    assert result_cells(row, found, block, "pass", []) == [
-        "a", "+1", "Success", "Success", "next-1", "Exactly one profile matched.", "1", "12.3",
+    assert result_cells(row, found, block, "pass", [], 2) == [
+        "a", "+1", "Success", "Success", "next-1", "Exactly one profile matched.", "1", "12.3", "2",
         "p1", "Maria", "", "gold", "pass", ""]
     many = LookupResult(MULTIPLE_FOUND, "", "5+ profiles", response={"Items": [{}] * 5, "NextToken": "t"},
                         matches=[{}] * 5)
-    assert result_cells(row, many, block, "", [])[6] == "5+"
+    assert result_cells(row, many, block, "", [], 1)[6] == "5+"
     failed = LookupResult(ERROR, "", "ThrottlingException")
-    assert result_cells(row, failed, block, "fail", ["a", "b"])[6] == ""
-    assert result_cells(row, failed, block, "fail", ["a", "b"])[-1] == "a; b"
+    assert result_cells(row, failed, block, "fail", ["a", "b"], 3)[6] == ""
+    assert result_cells(row, failed, block, "fail", ["a", "b"], 3)[-1] == "a; b"
 
 
 def test_pandas_reads_what_we_write_cell_for_cell():

@@ -1,0 +1,31 @@
+"""The sandbox's dump (and the Data page's export, the same text) is a data file for ``load``:
+formula-looking values are written exactly, not neutralised, and load back equal."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from profiles_sandbox import csv_io
+from profiles_sandbox.store import open_store
+
+HYPERLINK = '=HYPERLINK("http://x.example/","x")'
+
+
+def test_formula_values_are_dumped_exactly_and_load_back_equal(tmp_path):
+    store = open_store(tmp_path / "cells.sqlite3")
+    try:
+        text = ("FirstName,PhoneNumber,Attributes.note\n"
+                f'"{HYPERLINK.replace(chr(34), chr(34) * 2)}",+15555550100,@SUM(A1)\n'
+                "'=x,-3.5,+cmd|x!A0\n")
+        plan, result = csv_io.load_csv(store, "first", text.encode())
+        assert plan.ok and result is not None, plan.errors
+        dumped = csv_io.dump_text(store, "first")
+        rows = sorted((r["FirstName"], r["PhoneNumber"], r["Attributes.note"])
+                      for r in csv.DictReader(io.StringIO(dumped, newline="")))
+        assert rows == sorted([(HYPERLINK, "+15555550100", "@SUM(A1)"), ("'=x", "-3.5", "+cmd|x!A0")])
+        plan, result = csv_io.load_csv(store, "second", dumped.encode())
+        assert plan.ok and result is not None, plan.errors
+        assert csv_io.dump_text(store, "second") == dumped
+    finally:
+        store.close()
