@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from profile_block.host_names import ALLOWED_HOSTS
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, start_streamlit, stop, wait_until_idle
@@ -22,15 +22,15 @@ REFUSAL = "This app does not answer the host name evil.example"
 
 
 @pytest.fixture(scope="module")
-def rebinding_browser() -> Iterator[Browser]:
+def rebinding_browser(browser: Browser) -> Iterator[Browser]:
     """Chromium whose DNS answers 127.0.0.1 for the rebound names (this module's own browser: the
-    shared one keeps the machine's resolver)."""
+    shared one keeps the machine's resolver). Launched through the shared browser's Playwright: a
+    second sync_playwright() cannot start while the session's one runs."""
     rules = ", ".join(f"MAP {name} 127.0.0.1" for name in REBOUND_NAMES)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
-        yield browser
-        browser.close()
+    rebinding = browser.browser_type.launch(executable_path=CHROMIUM, headless=True,
+                                            args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"])
+    yield rebinding
+    rebinding.close()
 
 
 @pytest.fixture(scope="module")
