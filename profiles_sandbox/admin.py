@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -117,15 +118,17 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return int(text)
 
 
-def _rows_payload(payload: dict[str, Any]) -> tuple[list[str], list[csv_io.Row]]:
-    """The header and rows of a load body: base64 CSV bytes, or records (column -> text or null)."""
+def _rows_payload(payload: dict[str, Any]) -> tuple[list[str], Iterable[csv_io.Row]]:
+    """The header and rows of a load body: base64 CSV bytes (rows read as the load goes), or
+    records (column -> text or null)."""
     if "csv" in payload:
         try:
             data = base64.b64decode(str(payload["csv"]), validate=True)
         except (binascii.Error, ValueError):
             raise bad_request("csv must be the file's bytes in base64.") from None
+        payload.pop("csv")      # the decoded bytes are all the load keeps
         try:
-            return csv_io.read_csv(data)
+            return csv_io.open_csv(io.BytesIO(data))
         except csv_io.CsvUnreadable as exc:
             raise bad_request(f"The file cannot be read as CSV: {exc}.") from None
     records = payload.get("rows")
@@ -181,23 +184,29 @@ def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_b
         domain = request.path_params["domain"]
         return JSONResponse(await _in_thread(browse, domain, key, value, offset, limit))
 
-    def check_and_load(domain: str, header: list[str], rows: list[csv_io.Row],
+    def check_and_load(domain: str, header: list[str], rows: Iterable[csv_io.Row],
                        commit: bool) -> dict[str, Any]:
-        plan = csv_io.plan_load(store, domain, header, rows)
-        described = csv_io.describe_plan(store, plan)
+        result = None
+        try:
+            with store.domain_load(domain, write=commit) as target:
+                plan, result = csv_io.run_load(target, header, rows, commit=commit)
+        except csv_io.LoadRejected as rejected:          # rolled back: nothing was written
+            plan = rejected.plan
+        except csv_io.CsvUnreadable as exc:              # a row further down; rolled back
+            raise Invalid(f"The file cannot be read as CSV: {exc}; nothing was written.") from None
+        described = csv_io.describe_plan(plan)
         described["committed"] = False
-        if commit and plan.ok:
-            result = csv_io.apply_load(store, plan)
+        if result is not None:
             described.update(committed=True, summary=csv_io.describe_result(result, domain),
                              profile_ids=result.profile_ids[:MAX_RETURNED_IDS])
         return described
 
     async def load(request: Request, payload: Any) -> Response:
         body = _object(payload)
-        header, rows = _rows_payload(body)
         commit = body.get("commit", False)
         if not isinstance(commit, bool):
             raise bad_request("commit must be true (write when every row is good) or false (check only).")
+        header, rows = _rows_payload(body)
         return JSONResponse(await _in_thread(check_and_load, request.path_params["domain"], header, rows,
                                              commit))
 
@@ -215,10 +224,11 @@ def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_b
             raise Invalid("KeyName must be text.")
         if key in state.search_keys:
             raise Invalid(f"'{key}' is already a search key of domain '{domain}'.")
-        plan = csv_io.plan_load(store, domain, [f"{csv_io.KEY_PREFIX}{key}"], [])
-        if not plan.ok:
-            raise Invalid("; ".join(e.message for e in plan.errors))
-        csv_io.apply_load(store, plan)
+        try:
+            with store.domain_load(domain, write=True) as target:
+                plan, _ = csv_io.run_load(target, [f"{csv_io.KEY_PREFIX}{key}"], [], commit=True)
+        except csv_io.LoadRejected as rejected:
+            raise Invalid("; ".join(e.message for e in rejected.plan.errors)) from None
         return {"KeyName": key, "ObjectTypeName": plan.new_keys[0][1]}
 
     async def keys(request: Request, payload: Any) -> Response:
