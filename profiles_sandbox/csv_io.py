@@ -384,12 +384,13 @@ class LoadRejected(Exception):
         self.plan = plan
 
 
-def run_load(target: DomainLoad, header: Sequence[str], rows: Iterable[Row], *,
-             commit: bool) -> tuple[LoadPlan, LoadResult | None]:
+def run_load(target: DomainLoad, header: Sequence[str], rows: Iterable[Row], *, commit: bool,
+             max_rows: int | None = None) -> tuple[LoadPlan, LoadResult | None]:
     """Check every row as the API would, against the domain as ``target`` holds it, and with
     ``commit`` write the good ones as they go, a chunk at a time. Rows are read as they come
     (never all held). A load with any error raises LoadRejected when it commits (the caller's
-    transaction rolls back: all or nothing) and returns the plan when it only checks."""
+    transaction rolls back: all or nothing) and returns the plan when it only checks. More than
+    ``max_rows`` rows is an error (reading stops there)."""
     plan = LoadPlan(target.domain, create_domain=target.state is None)
     problem = domain_name_problem(target.domain)
     if problem:
@@ -400,7 +401,7 @@ def run_load(target: DomainLoad, header: Sequence[str], rows: Iterable[Row], *,
         if commit:
             target.prepare(dict(NEW_DOMAIN_SETTINGS),
                            [(name, key_object_type(key)) for key, name in plan.new_keys])
-        ids = _check_rows(target, plan, rows, commit=commit)
+        ids = _check_rows(target, plan, rows, commit=commit, max_rows=max_rows)
     if not plan.ok:
         if commit:
             raise LoadRejected(plan)
@@ -431,13 +432,20 @@ Checked = tuple[int, str, str, dict[str, Any], list[tuple[str, str]]]
 Limits = tuple[int, int, frozenset[str] | None, re.Pattern[str] | None]
 
 
-def _check_rows(target: DomainLoad, plan: LoadPlan, rows: Iterable[Row], *, commit: bool) -> list[str]:
+def _check_rows(target: DomainLoad, plan: LoadPlan, rows: Iterable[Row], *, commit: bool,
+                max_rows: int | None) -> list[str]:
     """Plan each row (writing the good ones while no row has failed); the first ProfileIds."""
-    first_row_of: dict[str, int] = {}
+    first_row_of: dict[str, int] = {}     # the one thing that grows with the rows: ids given
     kept_ids: list[str] = []
+    read = 0
     csv_rows = rows if isinstance(rows, CsvRows) else None
     quick = _quick_columns(tuple(csv_rows.header)) if csv_rows is not None else None
     for chunk in _chunks(csv_rows.raw() if csv_rows is not None else rows, CHECK_CHUNK):
+        read += len(chunk) if csv_rows is None else sum(1 for _, cells in chunk if any(cells))  # not blank
+        if max_rows is not None and read > max_rows:
+            plan.add_errors([RowError(max_rows + 2, "", f"the load has more than {max_rows:,} rows, the "
+                                      "most this local service loads at once: split the file")])
+            break
         if csv_rows is not None and quick is None:
             chunk = _as_rows(csv_rows, chunk)
         if quick is not None:

@@ -325,14 +325,36 @@ def parse_json(body: bytes) -> Any:
                              "object whose members are the operation's fields") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise RequestInvalid(f"The request body is not valid JSON: {exc}") from None
-    try:
-        json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        surrogate = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
-        raise RequestInvalid(f"The request body holds an unpaired surrogate escape ({surrogate}), "
+    surrogate = _first_lone_surrogate(payload)
+    if surrogate is not None:
+        shown = surrogate.encode("unicode_escape").decode("ascii")
+        raise RequestInvalid(f"The request body holds an unpaired surrogate escape ({shown}), "
                              "which is not a character: send UTF-8 text (a \\u escape of a "
-                             "character above U+FFFF must be a whole surrogate pair)") from None
+                             "character above U+FFFF must be a whole surrogate pair)")
     return payload
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _first_lone_surrogate(payload: Any) -> str | None:
+    """The first lone surrogate in any string (member name or value) of a parsed JSON value.
+    json joins escaped pairs into one character, so any surrogate left is a lone one. Walked
+    without copying (a 64 MiB string is searched only when it is not ASCII)."""
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                found = _SURROGATE.search(item)
+                if found:
+                    return found.group()
+        elif isinstance(item, dict):
+            stack += item
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return None
 
 
 def _parse_json_body(body: bytes) -> dict[str, Any]:
