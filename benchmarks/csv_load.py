@@ -5,11 +5,15 @@ Writes synthetic CSVs of each size (default 10,000 and 100,000 profiles, with At
   - load into a NEW database file (seeded with demo first, as serving would),
   - load the same file again into that database (every row an update: UpdateProfile merges),
   - dump the domain back (and checks the dump loads back to the same profiles: equal dumps).
-Beside them, in the same run, the synthetic bulk seeding of the same number of profiles (the
-fastest path the store has: a new file, indexes built afterwards) as the yardstick.
-Goal: 100,000 rows well under a minute; time(100k) / time(10k) near 10 (linear).
+Then the ratio (issue 20): ``load`` of the largest file into a NEW database against its floor,
+seeding the same number of synthetic profiles into a new database (the fastest path the store
+has: a new file, indexes built afterwards; seeds ``demo`` too, as the load's default does), each
+a fresh process, run in turns (load, floor, load, floor ...) so that both see the same machine;
+the medians, their ratio and each one's peak memory (the child's maximum resident set size).
+Goals: ratio <= 1.3, load's peak <= 250 MiB; 100,000 rows well under a minute; time(100k) /
+time(10k) near 10 (linear).
 
-    .venv/bin/python benchmarks/csv_load.py [--sizes 10000,100000]
+    .venv/bin/python benchmarks/csv_load.py [--sizes 10000,100000] [--rounds 5]
 
 Not a test: it measures, it does not pass or fail (exit code 0 unless something breaks).
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +37,10 @@ from profiles_sandbox.demo import seed_synthetic, synthetic_profiles  # noqa: E4
 from profiles_sandbox.store import open_store  # noqa: E402
 
 GOAL_S = 60.0
+GOAL_RATIO = 1.3
+GOAL_PEAK_MIB = 250
+SEED_FLOOR = ("import sys; from profiles_sandbox.demo import parse_seed; from profiles_sandbox.store import "
+              "open_store; open_store(sys.argv[1], parse_seed(sys.argv[2])).close()")
 
 
 def write_csv(path: Path, size: int) -> None:
@@ -57,6 +67,38 @@ def cli(*args: str) -> float:
     return elapsed
 
 
+def timed_child(args: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak resident MiB) of one child process, which must exit 0.
+    CPU time (user + system) is shown beside the wall time: on a shared machine it varies less."""
+    started = time.perf_counter()
+    child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    error = child.stderr.read().decode() if child.stderr else ""
+    child.stderr and child.stderr.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:4])} failed ({child.returncode}): {error.strip()}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024   # maxrss: KiB on Linux
+
+
+def ratio_to_floor(size: int, workdir: Path, rounds: int) -> dict[str, list[tuple[float, float, float]]]:
+    """Interleaved runs: load of ``size`` rows into a new database, and its floor."""
+    source = workdir / f"in-{size}.csv"
+    runs: dict[str, list[tuple[float, float, float]]] = {"load": [], "floor": []}
+    for i in range(rounds):
+        for kind in ("load", "floor") if i % 2 == 0 else ("floor", "load"):
+            db = workdir / f"ratio-{kind}-{i}.sqlite3"
+            if kind == "load":
+                args = [sys.executable, "-m", "profiles_sandbox", "load", str(source), "--db", str(db),
+                        "--domain", "crm"]
+            else:
+                args = [sys.executable, "-c", SEED_FLOOR, str(db), f"demo,synthetic:{size}"]
+            runs[kind].append(timed_child(args))
+            db.unlink()
+    return runs
+
+
 def measure(size: int, workdir: Path) -> dict[str, float]:
     source = workdir / f"in-{size}.csv"
     write_csv(source, size)
@@ -80,12 +122,14 @@ def measure(size: int, workdir: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved runs of load and floor")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
     with tempfile.TemporaryDirectory(prefix="csv-load-") as tmp:
         for size in sizes:
             results[size] = measure(size, Path(tmp))
+        ratio_runs = ratio_to_floor(max(sizes), Path(tmp), args.rounds)
     print(f"{'rows':>9} {'CSV MB':>7} {'load new':>9} {'rows/s':>8} {'reload':>8} {'dump':>7} "
           f"{'bulk seed':>10} {'load/seed':>10}")
     for size, t in results.items():
@@ -101,6 +145,21 @@ def main() -> int:
     verdict = "met" if results[big]["create"] < GOAL_S and results[big]["update"] < GOAL_S else "NOT met"
     print(f"goal: {big:,} rows well under {GOAL_S:.0f} s: {verdict}; every dump loaded back to the same "
           "profiles")
+    def median(kind: str, i: int) -> float:
+        return statistics.median(run[i] for run in ratio_runs[kind])
+
+    load_peak = max(run[2] for run in ratio_runs["load"])
+    floor_peak = max(run[2] for run in ratio_runs["floor"])
+    ratio, cpu_ratio = median("load", 0) / median("floor", 0), median("load", 1) / median("floor", 1)
+    print(f"\nload of {big:,} rows into a new database vs seeding {big:,} synthetic profiles "
+          f"({args.rounds} interleaved runs each, medians):")
+    for kind in ("load", "floor"):
+        peak = load_peak if kind == "load" else floor_peak
+        print(f"  {kind:<5} {median(kind, 0):6.2f} s wall ({big / median(kind, 0):,.0f} rows/s), "
+              f"{median(kind, 1):6.2f} s CPU, peak {peak:5.0f} MiB")
+    ok = ratio <= GOAL_RATIO and load_peak <= GOAL_PEAK_MIB
+    print(f"  ratio {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (goal <= {GOAL_RATIO}x); load peak "
+          f"{load_peak:.0f} MiB (goal <= {GOAL_PEAK_MIB} MiB): {'met' if ok else 'NOT met'}")
     return 0
 
 

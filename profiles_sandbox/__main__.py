@@ -17,12 +17,14 @@ import argparse
 import io
 import logging
 import os
+import shutil
 import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 from studio_files.atomic_output import OutputRefused, write_replacing
 
@@ -30,7 +32,7 @@ from . import csv_io
 from .api import is_loopback
 from .demo import parse_seed
 from .server import DEFAULT_ACCESS_KEY, DEFAULT_DB_PATH, bind_socket, endpoint_url, make_server
-from .store import Invalid, NotFound, Store, StoreUnusable, check_database_path, is_new_database, open_store
+from .store import Store, StoreUnusable, check_database_path, is_new_database, open_store
 
 PROG = "profiles_sandbox"
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
@@ -166,78 +168,106 @@ def load(argv: list[str]) -> int:
     """``load FILE.csv --db PATH --domain NAME``: all or nothing."""
     args = build_load_parser().parse_args(argv)
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-        header, rows = csv_io.read_csv(data)
         seeders = parse_seed(args.seed)
-    except OSError as exc:
-        fail(f"cannot read {args.file}: {exc.strerror or exc}")
-    except ValueError as exc:      # CsvUnreadable, or a bad --seed
-        fail(f"cannot read {args.file}: {exc}" if isinstance(exc, csv_io.CsvUnreadable) else str(exc))
+    except ValueError as exc:
+        fail(str(exc))
     problem = csv_io.domain_name_problem(args.domain)
     if problem:
         fail(f"--domain {args.domain!r}: {problem}")
-    target = _usable_path(args.db, "--db")
     try:
-        if is_new_database(target):
-            return _load_into_new_database(target, seeders, args, header, rows)
-        store = open_store(target)
-    except (StoreUnusable, OSError) as exc:
-        fail(f"cannot open the database {args.db}: {getattr(exc, 'strerror', None) or exc}")
-    try:
-        return _load(store, args, header, rows)
-    finally:
-        store.close()
+        source = _open_source(args.file)
+    except OSError as exc:
+        fail(f"cannot read {args.file}: {exc.strerror or exc}")
+    with source:
+        header, rows = _open_csv(source, args)
+        target = _usable_path(args.db, "--db")
+        try:
+            if is_new_database(target):
+                code = _load_into_new_database(target, seeders, args, header, rows)
+                if code is not None:
+                    return code
+                # Another process made the file meanwhile: load into it (rows read again).
+                source.seek(0)
+                header, rows = _open_csv(source, args)
+            store = open_store(target)
+        except (StoreUnusable, OSError) as exc:
+            fail(f"cannot open the database {args.db}: {getattr(exc, 'strerror', None) or exc}")
+        try:
+            return _load(store, args, header, rows)
+        finally:
+            store.close()
 
 
-def _load(store: Store, args: argparse.Namespace, header: list[str], rows: list[csv_io.Row]) -> int:
-    plan = csv_io.plan_load(store, args.domain, header, rows)
-    if not plan.ok:
-        for error in plan.errors[:MAX_SHOWN_ERRORS]:
-            print(f"{PROG}: {error}", file=sys.stderr)
-        more = len(plan.errors) - MAX_SHOWN_ERRORS
-        if more > 0:
-            print(f"{PROG}: ... and {more:,} more error{'s' if more > 1 else ''}", file=sys.stderr)
-        bad_rows = len({e.row for e in plan.errors})
-        print(f"{PROG}: nothing was written: {len(plan.errors):,} error{'s' if len(plan.errors) > 1 else ''} "
-              f"in {bad_rows:,} row{'s' if bad_rows > 1 else ''} of {args.file}", file=sys.stderr)
-        return EXIT_REJECTED
+def _open_source(name: str) -> BinaryIO:
+    """The CSV's bytes as a seekable file (stdin is copied to a temporary file first: a load that
+    finds its new database made by another process meanwhile reads the rows again)."""
+    if name != "-":
+        return open(name, "rb")     # noqa: SIM115 (closed by the caller's with)
+    copy = tempfile.TemporaryFile()
+    shutil.copyfileobj(sys.stdin.buffer, copy)
+    copy.seek(0)
+    return copy
+
+
+def _open_csv(source: BinaryIO, args: argparse.Namespace) -> tuple[list[str], Iterator[csv_io.Row]]:
     try:
-        result = csv_io.apply_load(store, plan)
-    except (Invalid, NotFound) as exc:
-        print(f"{PROG}: nothing was written: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
+        return csv_io.open_csv(source)
+    except csv_io.CsvUnreadable as exc:
+        fail(f"cannot read {args.file}: {exc}")
+
+
+def _load(store: Store, args: argparse.Namespace, header: list[str], rows: Iterator[csv_io.Row]) -> int:
+    try:
+        with store.domain_load(args.domain, write=True) as target:
+            _, result = csv_io.run_load(target, header, rows, commit=True)
+    except csv_io.LoadRejected as rejected:
+        return _rejected(rejected.plan, args)
+    except csv_io.CsvUnreadable as exc:
+        fail(f"cannot read {args.file}: {exc}; nothing was written")
+    assert result is not None
     print(csv_io.describe_result(result, args.domain) + f" ({args.db})")
     return EXIT_OK
 
 
+def _rejected(plan: csv_io.LoadPlan, args: argparse.Namespace) -> int:
+    for error in plan.errors[:MAX_SHOWN_ERRORS]:
+        print(f"{PROG}: {error}", file=sys.stderr)
+    more = plan.error_count - min(len(plan.errors), MAX_SHOWN_ERRORS)
+    if more > 0:
+        print(f"{PROG}: ... and {more:,} more error{'s' if more > 1 else ''}", file=sys.stderr)
+    count, rows = plan.error_count, plan.bad_rows
+    print(f"{PROG}: nothing was written: {count:,} error{'s' if count > 1 else ''} "
+          f"in {rows:,} row{'s' if rows > 1 else ''} of {args.file}", file=sys.stderr)
+    return EXIT_REJECTED
+
+
 def _load_into_new_database(target: Path, seeders: list, args: argparse.Namespace, header: list[str],
-                            rows: list[csv_io.Row]) -> int:
-    """Build the new database beside ``target`` and give it its name only once the load is in:
-    a rejected load leaves no file (nor folder) behind."""
+                            rows: Iterator[csv_io.Row]) -> int | None:
+    """Build the new database the way seeding does, the rows loaded after the seeds, and give it
+    its name only once every row is in: a rejected load leaves no file (nor folder) behind. None
+    when another process made the database meanwhile (this load then goes into that file)."""
     made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-    building = target.with_name(f"{target.name}-building-{os.getpid()}-load")
-    code = EXIT_REJECTED
+    loaded: list[csv_io.LoadResult] = []
+    code: int | None = EXIT_REJECTED
     try:
-        store = open_store(building, seeders)
-        try:
-            code = _load(store, args, header, rows)
-        finally:
-            store.close()      # checkpoints the WAL into the file
-        if code == EXIT_OK:
-            if target.exists():                 # an empty placeholder file
-                os.replace(building, target)
-            else:
-                os.link(building, target)       # fails rather than replace a file made meanwhile
-    except FileExistsError:
-        fail(f"{target} appeared while loading; it was left as it is")
+        store = open_store(target, [*seeders, csv_io.load_seeder(args.domain, header, rows,
+                                                                 lambda _, result: loaded.append(result))])
+        store.close()
+        if not store.seeded:
+            code = None
+            return code
+        code = EXIT_OK
+        print(csv_io.describe_result(loaded[0], args.domain) + f" ({args.db})")
+        return code
+    except csv_io.LoadRejected as rejected:
+        return _rejected(rejected.plan, args)
+    except csv_io.CsvUnreadable as exc:
+        fail(f"cannot read {args.file}: {exc}; nothing was written")
     finally:
-        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
-            leftover.unlink(missing_ok=True)
         if code != EXIT_OK:
             for folder in made:                 # innermost first; only the ones made here
                 if folder.exists() and not any(folder.iterdir()):
                     folder.rmdir()
-    return code
 
 
 def dump(argv: list[str]) -> int:

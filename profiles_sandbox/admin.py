@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -47,8 +48,16 @@ from .validation import RequestInvalid, parse_json
 
 log = logging.getLogger("profiles_sandbox")
 
-# A CSV upload from the Data page (base64 in JSON): room for ~300,000 ordinary profiles.
+# A CSV upload from the Data page (base64 in JSON): room for ~300,000 ordinary profiles. The CSV
+# is read, checked and written a chunk of rows at a time (csv_io.run_load), so its size costs the
+# body, its text and the decoded bytes (~3x the body), never memory per row.
 MAX_LOAD_BODY_BYTES = 64 * 1024 * 1024
+# Records ({"rows": [{...}, ...]}) are parsed whole by json, and a small object costs ~25 times its
+# text ("{}," is 3 bytes, a dict 64): a body is refused at once when it holds more JSON values than
+# this (counted from its text before parsing; a CSV body holds a handful).
+MAX_LOAD_JSON_VALUES = 200_000
+# Rows of one load: what grows with them is the set of ProfileIds given (duplicates are errors).
+MAX_LOAD_ROWS = 300_000
 MAX_PAGE_ROWS = 1_000
 MAX_RETURNED_IDS = 1_000
 
@@ -66,7 +75,14 @@ async def _in_thread(function: Callable[..., T], *args: Any) -> T:
         raise bad_request(str(exc)) from None
 
 
-def _admin(name: str, handlers: dict[str, Handler], *, log_requests: bool, body_limit: int) -> Callable:
+def json_values_at_most(body: bytes) -> int:
+    """An upper bound on the number of values in JSON text, without parsing it: every value but
+    the first follows a ``[``, a ``,`` or a ``:`` (counted in strings too, so never too low)."""
+    return 1 + body.count(b"[") + body.count(b",") + body.count(b":")
+
+
+def _admin(name: str, handlers: dict[str, Handler], *, log_requests: bool, body_limit: int,
+           value_limit: int | None = None) -> Callable:
     """An endpoint that applies the admin rules, parses a POST's JSON body and calls the handler
     of the method; every failure is an AWS-shaped JSON error."""
     allow = ", ".join([*handlers, "OPTIONS"])
@@ -82,6 +98,11 @@ def _admin(name: str, handlers: dict[str, Handler], *, log_requests: bool, body_
                 if request.method == "POST":
                     check_json_content_type(request)
                     body = await read_body(request, body_limit)
+                    if value_limit is not None and json_values_at_most(body) > value_limit:
+                        raise ApiError(413, "BadRequestException", f"The request body holds more than "
+                                       f"{value_limit:,} JSON values, the most this local service "
+                                       "parses in one load: send the rows as csv (the file's bytes "
+                                       "in base64), or fewer rows at a time.")
                     try:
                         payload = parse_json(body) if body.strip() else {}
                     except RequestInvalid as exc:
@@ -117,15 +138,17 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return int(text)
 
 
-def _rows_payload(payload: dict[str, Any]) -> tuple[list[str], list[csv_io.Row]]:
-    """The header and rows of a load body: base64 CSV bytes, or records (column -> text or null)."""
+def _rows_payload(payload: dict[str, Any]) -> tuple[list[str], Iterable[csv_io.Row]]:
+    """The header and rows of a load body: base64 CSV bytes (rows read as the load goes), or
+    records (column -> text or null)."""
     if "csv" in payload:
         try:
             data = base64.b64decode(str(payload["csv"]), validate=True)
         except (binascii.Error, ValueError):
             raise bad_request("csv must be the file's bytes in base64.") from None
+        payload.pop("csv")      # the decoded bytes are all the load keeps
         try:
-            return csv_io.read_csv(data)
+            return csv_io.open_csv(io.BytesIO(data))
         except csv_io.CsvUnreadable as exc:
             raise bad_request(f"The file cannot be read as CSV: {exc}.") from None
     records = payload.get("rows")
@@ -139,9 +162,10 @@ def _rows_payload(payload: dict[str, Any]) -> tuple[list[str], list[csv_io.Row]]
 def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_bytes: int) -> list[Route]:
     """The admin routes of one running service (see the module docstring)."""
 
-    def route(path: str, name: str, handlers: dict[str, Handler], body_limit: int = max_body_bytes) -> Route:
-        return Route(path, _admin(name, handlers, log_requests=log_requests, body_limit=body_limit),
-                     methods=[*handlers, "OPTIONS"])
+    def route(path: str, name: str, handlers: dict[str, Handler], body_limit: int = max_body_bytes,
+              value_limit: int | None = None) -> Route:
+        return Route(path, _admin(name, handlers, log_requests=log_requests, body_limit=body_limit,
+                                  value_limit=value_limit), methods=[*handlers, "OPTIONS"])
 
     async def get_faults(request: Request, _: Any) -> Response:
         return JSONResponse(faults.as_dict())
@@ -181,23 +205,30 @@ def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_b
         domain = request.path_params["domain"]
         return JSONResponse(await _in_thread(browse, domain, key, value, offset, limit))
 
-    def check_and_load(domain: str, header: list[str], rows: list[csv_io.Row],
+    def check_and_load(domain: str, header: list[str], rows: Iterable[csv_io.Row],
                        commit: bool) -> dict[str, Any]:
-        plan = csv_io.plan_load(store, domain, header, rows)
-        described = csv_io.describe_plan(store, plan)
+        result = None
+        try:
+            with store.domain_load(domain, write=commit) as target:
+                plan, result = csv_io.run_load(target, header, rows, commit=commit,
+                                               max_rows=MAX_LOAD_ROWS)
+        except csv_io.LoadRejected as rejected:          # rolled back: nothing was written
+            plan = rejected.plan
+        except csv_io.CsvUnreadable as exc:              # a row further down; rolled back
+            raise Invalid(f"The file cannot be read as CSV: {exc}; nothing was written.") from None
+        described = csv_io.describe_plan(plan)
         described["committed"] = False
-        if commit and plan.ok:
-            result = csv_io.apply_load(store, plan)
+        if result is not None:
             described.update(committed=True, summary=csv_io.describe_result(result, domain),
                              profile_ids=result.profile_ids[:MAX_RETURNED_IDS])
         return described
 
     async def load(request: Request, payload: Any) -> Response:
         body = _object(payload)
-        header, rows = _rows_payload(body)
         commit = body.get("commit", False)
         if not isinstance(commit, bool):
             raise bad_request("commit must be true (write when every row is good) or false (check only).")
+        header, rows = _rows_payload(body)
         return JSONResponse(await _in_thread(check_and_load, request.path_params["domain"], header, rows,
                                              commit))
 
@@ -215,10 +246,11 @@ def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_b
             raise Invalid("KeyName must be text.")
         if key in state.search_keys:
             raise Invalid(f"'{key}' is already a search key of domain '{domain}'.")
-        plan = csv_io.plan_load(store, domain, [f"{csv_io.KEY_PREFIX}{key}"], [])
-        if not plan.ok:
-            raise Invalid("; ".join(e.message for e in plan.errors))
-        csv_io.apply_load(store, plan)
+        try:
+            with store.domain_load(domain, write=True) as target:
+                plan, _ = csv_io.run_load(target, [f"{csv_io.KEY_PREFIX}{key}"], [], commit=True)
+        except csv_io.LoadRejected as rejected:
+            raise Invalid("; ".join(e.message for e in rejected.plan.errors)) from None
         return {"KeyName": key, "ObjectTypeName": plan.new_keys[0][1]}
 
     async def keys(request: Request, payload: Any) -> Response:
@@ -239,7 +271,8 @@ def admin_routes(store: Store, faults: Faults, *, log_requests: bool, max_body_b
         route("/_sandbox/faults", "faults", {"GET": get_faults, "POST": set_faults}),
         route("/_sandbox/csv-format", "csv-format", {"GET": csv_format}),
         route("/_sandbox/domains/{domain}/profiles", "profiles", {"GET": profiles}),
-        route("/_sandbox/domains/{domain}/load", "load", {"POST": load}, MAX_LOAD_BODY_BYTES),
+        route("/_sandbox/domains/{domain}/load", "load", {"POST": load}, MAX_LOAD_BODY_BYTES,
+              MAX_LOAD_JSON_VALUES),
         route("/_sandbox/domains/{domain}/csv", "csv", {"GET": export}),
         route("/_sandbox/domains/{domain}/keys", "keys", {"POST": keys}),
         route("/_sandbox/reset-demo", "reset-demo", {"POST": reset_demo}),

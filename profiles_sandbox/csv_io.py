@@ -15,10 +15,15 @@ The format:
   with that id (so a dump loads back to the same profiles); no ProfileId creates a new profile.
 - An empty cell means "not set". Rows are numbered as a spreadsheet shows them: the header is row 1.
 
-Loading is all or nothing: every row is first checked as the API would check the CreateProfile,
+Loading is all or nothing: every row is checked as the API would check the CreateProfile,
 UpdateProfile, AddProfileKey and PutProfileObjectType requests it stands for (botocore's model,
 through ``validation``); if any row is bad nothing is written, and each error names its row and
-column. A good load is written in one transaction (``Store.load``).
+column. Rows are read, checked and written a chunk at a time inside ONE transaction that rolls
+back at the first bad row (``run_load`` in ``Store.domain_load``), so no load holds its rows in
+memory; into a new database file they go the way seeding does (``load_seeder``): the file gets
+its name only when every row was good.
+
+A NUL character in a value is text like any other: a dump writes it, a load reads it back.
 
 Rows may also come as records (column -> value, from the Data page's form): there ``""`` clears a
 value of an existing profile (UpdateProfile's meaning), and a missing column or None is "not set".
@@ -27,21 +32,36 @@ value of an existing profile (UpdateProfile's meaning), and a missing column or 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import io
+import itertools
 import json
+import os
 import re
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from .custom_keys import key_object_type, key_object_type_name
-from .store import INTEGRATION_KEYS, NOT_ATTACHABLE_KEYS, STANDARD_KEYS, Store, StoredProfile, full_name
+from .store import (
+    INTEGRATION_KEYS,
+    NOT_ATTACHABLE_KEYS,
+    STANDARD_KEYS,
+    BulkWriter,
+    DomainLoad,
+    DomainState,
+    ProfileRow,
+    Seeder,
+    Store,
+    StoredProfile,
+    full_name,
+)
 from .validation import RequestParser, Violation, load_service_model
 
+T = TypeVar("T")
 PROFILE_ID = "ProfileId"
 KEY_PREFIX = "Key."
 VALUE_SEPARATOR = "\n"          # several values of one key in one cell: one per line
@@ -154,36 +174,94 @@ class Row:
     problem: str = ""
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
-    """The header and the rows of CSV bytes; empty cells are dropped ("not set"), and so are rows
-    with no cell set (blank lines). CsvUnreadable when the bytes are not CSV text."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CsvUnreadable(f"the file is not UTF-8 text (byte {exc.start + 1:,} is not UTF-8): save it "
-                            "as CSV UTF-8") from None
-    if "\x00" in text:
-        raise CsvUnreadable("the file holds NUL bytes: it is not a CSV text file")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
+def open_csv(source: BinaryIO) -> tuple[list[str], CsvRows]:
+    """The header of the CSV text in ``source`` (a seekable binary file), and its rows, read one
+    at a time as they are iterated: memory stays that of one row, whatever the file's size.
+
+    CsvUnreadable when the bytes are not CSV text: for the header at once, for a later row when
+    the iteration reaches it (a load then writes nothing)."""
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
+    with _unreadable_as_csv_error(source, reader):
         header = [name.strip() for name in next(reader, [])]
-        if not any(header):
-            raise CsvUnreadable("the file has no header row: its first row must name the columns "
-                                "(FirstName, PhoneNumber, Address.City, Attributes.<name> ...)")
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            if len(cells) > len(header) and any(cells[len(header):]):
-                rows.append(Row(number, {}, f"it has {len(cells)} cells but the header names "
-                                            f"{len(header)} columns"))
-                continue
-            row = {name: value for name, value in zip(header, cells, strict=False) if value != ""}
-            if row:
-                rows.append(Row(number, row))
+    if not any(header):
+        raise CsvUnreadable("the file has no header row: its first row must name the columns "
+                            "(FirstName, PhoneNumber, Address.City, Attributes.<name> ...)")
+    if any("\x00" in name for name in header):
+        # A NUL inside a cell is text (a dump writes it, a load reads it back), but column names
+        # never hold one: NULs there mean UTF-16 or a binary file.
+        raise CsvUnreadable("the file holds NUL bytes in its header row: it is not a CSV text file "
+                            "(UTF-16?): save it as CSV UTF-8")
+    return header, CsvRows(header, _raw_rows(source, text, reader))
+
+
+def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
+    """``open_csv`` of bytes in memory, every row read (for callers that want a list)."""
+    header, rows = open_csv(io.BytesIO(data))
+    return header, list(rows)
+
+
+class CsvRows:
+    """The rows of a CSV file as its reader gives them, read as they are iterated: ``raw()``
+    gives (row number, cells in header order), iterating gives ``Row``s (empty cells dropped:
+    "not set"; rows with no cell set, blank lines, skipped)."""
+
+    def __init__(self, header: Sequence[str], raw: Iterator[tuple[int, list[str]]]) -> None:
+        self.header = list(header)
+        self._raw = raw
+
+    def raw(self) -> Iterator[tuple[int, list[str]]]:
+        return self._raw
+
+    def __iter__(self) -> Iterator[Row]:
+        for number, cells in self._raw:
+            row = self.as_row(number, cells)
+            if row is not None:
+                yield row
+
+    def as_row(self, number: int, cells: list[str]) -> Row | None:
+        width = len(self.header)
+        if len(cells) > width and any(cells[width:]):
+            return Row(number, {}, f"it has {len(cells)} cells but the header names {width} columns")
+        row = {name: value for name, value in zip(self.header, cells, strict=False) if value != ""}
+        return Row(number, row) if row else None
+
+
+def _raw_rows(source: BinaryIO, text: io.TextIOWrapper, reader: Any) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with _unreadable_as_csv_error(source, reader):
+            yield from enumerate(reader, start=2)
+    finally:
+        text.detach()    # the caller's file stays open (and its own)
+
+
+@contextlib.contextmanager
+def _unreadable_as_csv_error(source: BinaryIO, reader: Any) -> Iterator[None]:
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise CsvUnreadable(f"the file is not UTF-8 text (byte {_first_bad_byte(source):,} is not "
+                            "UTF-8): save it as CSV UTF-8") from None
     except csv.Error as exc:
         raise CsvUnreadable(f"row {reader.line_num}: {exc}") from None
-    return header, rows
+
+
+def _first_bad_byte(source: BinaryIO) -> int:
+    """The 1-based position of the first byte that is not UTF-8 (read again from the start, a
+    block at a time: the decoding error itself only knows its place in one block)."""
+    source.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    while True:
+        block = source.read(1 << 16)
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            return offset - pending + exc.start + 1
+        if not block:
+            return offset + 1
+        offset += len(block)
 
 
 def rows_from_records(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[Row]]:
@@ -243,7 +321,12 @@ def _key_name_problems(key: str) -> list[str]:
     return problems
 
 
-# --- checking rows against the domain ---------------------------------------------------------
+# --- checking rows and writing them --------------------------------------------------------------
+CHECK_CHUNK = 5_000             # rows checked (and written) at a time: memory stays one chunk's
+MAX_KEPT_ERRORS = 1_000         # errors a load keeps to show (all are counted)
+MAX_KEPT_IDS = 1_000            # ProfileIds a load's result keeps (the first rows')
+
+
 @dataclass
 class PlannedProfile:
     """What one good row will do."""
@@ -257,76 +340,333 @@ class PlannedProfile:
 
 @dataclass
 class LoadPlan:
-    """A checked load: what it will write, or why it will write nothing."""
+    """A checked load: what it writes (counted; the first ``SAMPLE_ROWS`` rows kept to describe),
+    or why it writes nothing (every error counted, the first ``MAX_KEPT_ERRORS`` kept)."""
 
     domain: str
     create_domain: bool
     new_keys: list[tuple[str, str]] = field(default_factory=list)    # (key, object type name)
-    profiles: list[PlannedProfile] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    profiles: list[PlannedProfile] = field(default_factory=list)    # the first SAMPLE_ROWS
+    before: dict[str, dict[str, str]] = field(default_factory=dict)  # their stored cells (updates)
+    errors: list[RowError] = field(default_factory=list)             # the first MAX_KEPT_ERRORS
+    error_count: int = 0
+    bad_rows: int = 0
+    creates: int = 0
+    updates: int = 0
+    attached_values: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return self.error_count == 0
 
-    @property
-    def creates(self) -> int:
-        return sum(1 for p in self.profiles if p.action == "create")
+    def add_errors(self, errors: Sequence[RowError]) -> None:
+        """The errors of one row (or of the header)."""
+        if errors:
+            self.error_count += len(errors)
+            self.bad_rows += 1
+            self.errors += errors[:max(0, MAX_KEPT_ERRORS - len(self.errors))]
 
-    @property
-    def updates(self) -> int:
-        return sum(1 for p in self.profiles if p.action == "update")
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    new_keys: list[str]
+    created_domain: bool
+    profile_ids: list[str]            # of the first MAX_KEPT_IDS planned rows, in row order
 
 
-def plan_load(store: Store, domain: str, header: Sequence[str], rows: Sequence[Row]) -> LoadPlan:
-    """Check every row as the API would, against ``domain`` as ``store`` holds it now."""
-    state = store.domain_state(domain)
-    plan = LoadPlan(domain, create_domain=state is None)
-    if domain_name_problem(domain):
-        plan.errors.append(RowError(1, "", f"domain {domain!r}: {domain_name_problem(domain)}"))
-    plan.errors += check_header(header)
-    if plan.errors:
-        return plan
+class LoadRejected(Exception):
+    """A load that found errors: raised inside its transaction so that nothing is written."""
+
+    def __init__(self, plan: LoadPlan) -> None:
+        super().__init__(f"{plan.error_count} errors")
+        self.plan = plan
+
+
+def run_load(target: DomainLoad, header: Sequence[str], rows: Iterable[Row], *, commit: bool,
+             max_rows: int | None = None) -> tuple[LoadPlan, LoadResult | None]:
+    """Check every row as the API would, against the domain as ``target`` holds it, and with
+    ``commit`` write the good ones as they go, a chunk at a time. Rows are read as they come
+    (never all held). A load with any error raises LoadRejected when it commits (the caller's
+    transaction rolls back: all or nothing) and returns the plan when it only checks. More than
+    ``max_rows`` rows is an error (reading stops there)."""
+    plan = LoadPlan(target.domain, create_domain=target.state is None)
+    problem = domain_name_problem(target.domain)
+    if problem:
+        plan.add_errors([RowError(1, "", f"domain {target.domain!r}: {problem}")])
+    plan.add_errors(check_header(header))
+    if plan.ok:
+        plan.new_keys = _new_keys(header, target.state)
+        if commit:
+            target.prepare(dict(NEW_DOMAIN_SETTINGS),
+                           [(name, key_object_type(key)) for key, name in plan.new_keys])
+        ids = _check_rows(target, plan, rows, commit=commit, max_rows=max_rows)
+    if not plan.ok:
+        if commit:
+            raise LoadRejected(plan)
+        return plan, None
+    if not commit:
+        return plan, None
+    return plan, LoadResult(plan.creates, plan.updates, [k for k, _ in plan.new_keys], plan.create_domain,
+                            ids)
+
+
+def _new_keys(header: Sequence[str], state: DomainState | None) -> list[tuple[str, str]]:
+    """(key, object type name) of each Key.<name> column the domain does not have yet."""
     known_keys = set(state.search_keys) if state else set(STANDARD_KEYS + INTEGRATION_KEYS)
     taken_types = set(state.object_types) if state else set()
+    new = []
     for column in header:
-        kind = csv_format().kind(column)
+        kind = _column_kind(column)
         if kind and kind[0] == "key" and kind[2] not in known_keys:
             type_name = key_object_type_name(kind[2], taken_types)
             taken_types.add(type_name)
-            plan.new_keys.append((kind[2], type_name))
-    ids = [row.cells[PROFILE_ID] for row in rows if row.cells.get(PROFILE_ID)]
-    existing = store.existing_profile_ids(domain, ids) if state else set()
-    first_row_of: dict[str, int] = {}
-    for row in rows:
-        planned, errors = _plan_row(domain, row, existing, first_row_of)
-        if errors:
-            plan.errors += errors
-        elif planned is not None:
-            plan.profiles.append(planned)
-    return plan
+            new.append((kind[2], type_name))
+    return new
+
+
+# (row number, action, ProfileId ("" for a new one), fields, (key, value) pairs): one checked row.
+Checked = tuple[int, str, str, dict[str, Any], list[tuple[str, str]]]
+# (min length, max length, enum values or None, pattern or None) of a string shape.
+Limits = tuple[int, int, frozenset[str] | None, re.Pattern[str] | None]
+
+
+def _check_rows(target: DomainLoad, plan: LoadPlan, rows: Iterable[Row], *, commit: bool,
+                max_rows: int | None) -> list[str]:
+    """Plan each row (writing the good ones while no row has failed); the first ProfileIds."""
+    first_row_of: dict[str, int] = {}     # the one thing that grows with the rows: ids given
+    kept_ids: list[str] = []
+    read = 0
+    csv_rows = rows if isinstance(rows, CsvRows) else None
+    quick = _quick_columns(tuple(csv_rows.header)) if csv_rows is not None else None
+    for chunk in _chunks(csv_rows.raw() if csv_rows is not None else rows, CHECK_CHUNK):
+        read += len(chunk) if csv_rows is None else sum(1 for _, cells in chunk if any(cells))  # not blank
+        if max_rows is not None and read > max_rows:
+            plan.add_errors([RowError(max_rows + 2, "", f"the load has more than {max_rows:,} rows, the "
+                                      "most this local service loads at once: split the file")])
+            break
+        if csv_rows is not None and quick is None:
+            chunk = _as_rows(csv_rows, chunk)
+        if quick is not None:
+            index = quick.id_index
+            ids = [] if index is None else [cells[index] for _, cells in chunk if len(cells) > index]
+        else:
+            ids = [row.cells.get(PROFILE_ID, "") for row in chunk]
+        ids = [i for i in ids if i]
+        existing = target.existing_ids(ids) if ids and target.state is not None else set()
+        checked = quick.check(chunk, existing, first_row_of) if quick is not None else None
+        if checked is None:
+            if quick is not None and csv_rows is not None:
+                chunk = _as_rows(csv_rows, chunk)
+            checked = []
+            for row in chunk:
+                planned, errors = _plan_row(plan.domain, row, existing, first_row_of)
+                plan.add_errors(errors)
+                if planned is not None:
+                    checked.append((planned.row, planned.action, planned.profile_id, planned.fields,
+                                    planned.keys))
+        if not plan.ok:
+            continue          # checking on, for the errors of every row; nothing more is written
+        creates: list[ProfileRow] = []
+        updates: list[ProfileRow] = []
+        sampled: list[str] = []
+        new_ids = iter(_random_ids(len(checked)))      # 32 random hex digits, as the API's ids are
+        for number, action, given_id, fields, keys in checked:
+            if action == "create":
+                profile_id = given_id or next(new_ids)
+                creates.append((profile_id, fields, keys))
+            else:
+                profile_id = given_id
+                updates.append((profile_id, fields, keys))
+            if keys:
+                plan.attached_values += len(keys)
+            if len(kept_ids) < MAX_KEPT_IDS:
+                kept_ids.append(profile_id)
+                if len(plan.profiles) < SAMPLE_ROWS:
+                    plan.profiles.append(PlannedProfile(number, action, given_id, fields, keys))
+                    if action == "update":
+                        sampled.append(profile_id)
+        plan.creates += len(creates)
+        plan.updates += len(updates)
+        if sampled:      # read before this chunk is written: a preview shows old -> new
+            plan.before.update({p.profile_id: profile_cells(p) for p in target.stored(sampled)})
+        if commit:
+            target.write(creates, updates)
+    return kept_ids
+
+
+def _as_rows(rows: CsvRows, chunk: list[tuple[int, list[str]]]) -> list[Row]:
+    return [row for row in (rows.as_row(number, cells) for number, cells in chunk) if row is not None]
+
+
+@dataclass(frozen=True)
+class _QuickColumns:
+    """A CSV header compiled for checking a chunk of rows column by column: each column's values
+    tested at once against its shape's limits (C loops: len, min, max, set, re), and the request
+    built from the cells with no per-cell dispatch. It proves a chunk has no error, or gives up
+    (None) and lets ``_plan_row`` check the chunk row by row and word the errors."""
+
+    width: int
+    id_index: int | None
+    steps: tuple[tuple[int, str, tuple[tuple[int, str], ...] | None], ...]   # header order
+    keys: tuple[tuple[int, str], ...]
+    limits: dict[bool, tuple[tuple[int, Limits], ...]]     # create? -> (column index, limits)
+    key_limits: Limits | None
+
+    def check(self, chunk: list[tuple[int, list[str]]], existing: set[str],
+              first_row_of: dict[str, int]) -> list[Checked] | None:
+        width, id_index = self.width, self.id_index
+        rows: list[tuple[int, list[str]]] = []
+        for number, cells in chunk:
+            if len(cells) != width:
+                if len(cells) > width:
+                    if any(cells[width:]):
+                        return None
+                    cells = cells[:width]
+                else:
+                    cells = cells + [""] * (width - len(cells))
+            if any(cells):
+                rows.append((number, cells))
+        creates, updates = rows, []
+        if id_index is not None:
+            creates, seen = [], set()
+            for number, cells in rows:
+                profile_id = cells[id_index]
+                if profile_id:
+                    if profile_id in seen or profile_id in first_row_of:
+                        return None
+                    seen.add(profile_id)
+                    if profile_id in existing:
+                        updates.append((number, cells))
+                        continue
+                    if not _profile_id_pattern().fullmatch(profile_id):
+                        return None
+                creates.append((number, cells))
+        if not (_values_fit(creates, self.limits[True]) and _values_fit(updates, self.limits[False])):
+            return None
+        for index, _ in self.keys:     # one value per cell, and it fits (else the full check)
+            values = [cells[index] for _, cells in rows if cells[index]]
+            if values and (any("\n" in v or "\r" in v for v in values)
+                           or not _strings_fit(values, self.key_limits)):
+                return None
+        checked: list[Checked] = []
+        for number, cells in rows:
+            fields: dict[str, Any] = {}
+            for index, member, parts in self.steps:
+                if parts is None:
+                    if cells[index]:
+                        fields[member] = cells[index]
+                elif len(parts) == 1:
+                    if cells[index]:
+                        fields[member] = {parts[0][1]: cells[index]}
+                else:
+                    inner = {name: cells[i] for i, name in parts if cells[i]}
+                    if inner:
+                        fields[member] = inner
+            keys = [(key, cells[index]) for index, key in self.keys if cells[index]]
+            profile_id = cells[id_index] if id_index is not None else ""
+            if profile_id:
+                first_row_of[profile_id] = number
+                if profile_id in existing:
+                    if fields or keys:         # else nothing to change
+                        checked.append((number, "update", profile_id, fields, keys))
+                    continue
+            checked.append((number, "create", profile_id, fields, keys))
+        return checked
+
+
+def _strings_fit(values: list[str], limits: Limits | None) -> bool:
+    if limits is None:
+        return False
+    low, high, choices, pattern = limits
+    lengths = list(map(len, values))
+    return (min(lengths) >= low and max(lengths) <= high
+            and (choices is None or choices.issuperset(values))
+            and (pattern is None or all(map(pattern.search, values))))
+
+
+def _values_fit(rows: list[tuple[int, list[str]]], limits: tuple[tuple[int, Limits], ...]) -> bool:
+    """Whether every set cell of ``rows`` fits its column's limits, a column at a time."""
+    if not rows:
+        return True
+    for index, rule in limits:
+        values = [cells[index] for _, cells in rows if cells[index]]
+        if values and not _strings_fit(values, rule):
+            return False
+    return True
+
+
+@lru_cache(maxsize=16)
+def _quick_columns(header: tuple[str, ...]) -> _QuickColumns | None:
+    """The header compiled for the quick check; None when a column needs the full one (JSON
+    members, or a limit the quick check does not cover)."""
+    steps: list[tuple[int, str, list[tuple[int, str]] | None]] = []
+    groups: dict[str, list[tuple[int, str]]] = {}
+    keys: list[tuple[int, str]] = []
+    limits: dict[bool, list[tuple[int, Limits]]] = {True: [], False: []}
+    id_index = None
+    for index, column in enumerate(header):
+        kind, member, name, _ = _column_rule(column, True)
+        if kind == "id":
+            id_index = index
+        elif kind == "key":
+            keys.append((index, name))
+        elif kind in ("plain", "part", "map"):
+            for create in (True, False):
+                rule = _column_rule(column, create)[3]
+                if rule is None:
+                    return None
+                limits[create].append((index, rule))
+            if kind == "plain":
+                steps.append((index, member, None))
+            elif member in groups:
+                groups[member].append((index, name))
+            else:
+                groups[member] = [(index, name)]
+                steps.append((index, member, groups[member]))
+        else:
+            return None
+    low, high, string = _key_values_limits()
+    key_limits = (string.low, string.high, string.choices, string.pattern) if low <= 1 <= high else None
+    return _QuickColumns(len(header), id_index,
+                         tuple((i, m, None if p is None else tuple(p)) for i, m, p in steps),
+                         tuple(keys), {c: tuple(v) for c, v in limits.items()}, key_limits)
+
+
+def _random_ids(count: int) -> list[str]:
+    """``count`` new ProfileIds (random 32-hex-digit ids; one urandom call for them all)."""
+    digits = os.urandom(16 * count).hex()
+    return [digits[i:i + 32] for i in range(0, len(digits), 32)]
+
+
+def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    source = iter(rows)
+    while chunk := list(itertools.islice(source, size)):
+        yield chunk
 
 
 def _plan_row(domain: str, row: Row, existing: set[str],
               first_row_of: dict[str, int]) -> tuple[PlannedProfile | None, list[RowError]]:
     if row.problem:
         return None, [RowError(row.number, "", row.problem)]
-    fields, keys, errors = _cells_to_request(row)
     profile_id = row.cells.get(PROFILE_ID, "")
+    action = "update" if profile_id in existing else "create"
+    fields, keys, errors, fits = _cells_to_request(row, create=action == "create")
     if profile_id:
         if profile_id in first_row_of:
             errors.append(RowError(row.number, PROFILE_ID, f"ProfileId {profile_id} is also on row "
                                    f"{first_row_of[profile_id]}: give each profile one row"))
         first_row_of.setdefault(profile_id, row.number)
-    action = "update" if profile_id in existing else "create"
+    # Most rows break nothing, and the quick test of the cells said so; the full walk of the
+    # model (which words the errors) runs only for a row that may break something.
     if action == "create":
-        fields = _without_clears(fields)
         if profile_id:
             errors += [RowError(row.number, PROFILE_ID, m) for m in _new_profile_id_problems(profile_id)]
-        violations = _parser().check("CreateProfile", {"DomainName": domain, **fields})
+        violations = [] if fits else _parser().check("CreateProfile", {"DomainName": domain, **fields})
     else:
-        violations = _parser().check("UpdateProfile", {"DomainName": domain, "ProfileId": profile_id,
-                                                       **fields})
+        violations = [] if fits else _parser().check("UpdateProfile", {"DomainName": domain,
+                                                                        "ProfileId": profile_id, **fields})
     errors += [RowError(row.number, _column_of(v, row.cells), str(v)) for v in violations]
     if errors:
         return None, errors
@@ -335,41 +675,98 @@ def _plan_row(domain: str, row: Row, existing: set[str],
     return PlannedProfile(row.number, action, profile_id, fields, keys), []
 
 
-def _cells_to_request(row: Row) -> tuple[dict[str, Any], list[tuple[str, str]], list[RowError]]:
-    """The request members and (key, value) pairs a row's cells stand for."""
-    fmt = csv_format()
+@lru_cache(maxsize=4096)
+def _column_kind(column: str) -> tuple[str, str, str] | None:
+    return csv_format().kind(column)
+
+
+@lru_cache(maxsize=8192)
+def _column_rule(column: str, create: bool) -> tuple[str, str, str, Limits | None]:
+    """(kind, member, name, limits) of a column for a create or an update: limits (min, max,
+    enum values, pattern) of the string shape its value goes to, None when a value there takes
+    the full check (JSON members, maps with size limits, addresses with required parts)."""
+    kind, member, name = _column_kind(column) or ("", "", "")
+    limits = None
+    if kind in ("plain", "part", "map"):
+        parser = _parser()
+        shape = parser.model.operation_model("CreateProfile" if create else "UpdateProfile").input_shape
+        member_shape = shape.members[member]
+        leaf = None
+        if kind == "plain":
+            leaf = member_shape
+        elif kind == "part" and not member_shape.required_members:
+            leaf = member_shape.members[name]
+        elif kind == "map" and "min" not in member_shape.metadata and "max" not in member_shape.metadata:
+            leaf = member_shape.value
+        if leaf is not None and leaf.type_name == "string":
+            rule = parser.string_limits(leaf)
+            limits = (rule.low, rule.high, rule.choices, rule.pattern)
+    return kind, member, name, limits
+
+
+def _cells_to_request(row: Row, *, create: bool) -> tuple[dict[str, Any], list[tuple[str, str]],
+                                                          list[RowError], bool]:
+    """The request members and (key, value) pairs a row's cells stand for, and whether every
+    value surely fits the model (else the full check words what does not). A create has
+    nothing to clear: its "" values (and maps left empty) are left out."""
     fields: dict[str, Any] = {}
     keys: list[tuple[str, str]] = []
     errors: list[RowError] = []
+    fits = True
     for column, text in row.cells.items():
-        kind, member, name = fmt.kind(column) or ("", "", "")
+        kind, member, name, limits = _column_rule(column, create)
         if kind == "plain":
+            if create and text == "":
+                continue
             fields[member] = text
-        elif kind in ("part", "map"):
-            fields.setdefault(member, {})[name] = text
-        elif kind == "json" and text:
-            try:
-                fields[member] = json.loads(text)
-            except ValueError as exc:
-                errors.append(RowError(row.number, column, f"not JSON ({exc}): {member} is written as "
-                                       "the API's JSON"))
+        elif kind == "part" or kind == "map":
+            if create and text == "":
+                continue
+            inner = fields.get(member)
+            if inner is None:
+                inner = fields[member] = {}
+            inner[name] = text
+        elif kind == "json":
+            fits = False
+            if text:
+                try:
+                    value = json.loads(text)
+                except ValueError as exc:
+                    errors.append(RowError(row.number, column, f"not JSON ({exc}): {member} is written "
+                                           "as the API's JSON"))
+                    continue
+                if not (create and value in ("", {})):
+                    fields[member] = value
+            continue
         elif kind == "key":
             values = [v for v in text.replace("\r\n", "\n").split(VALUE_SEPARATOR) if v]
-            errors += [RowError(row.number, column, str(v)) for v in
-                       _parser().check("AddProfileKey", {"Values": values}, partial=True)]
+            errors += [RowError(row.number, column, str(v)) for v in _key_values_problems(values)]
             keys += [(name, value) for value in dict.fromkeys(values)]
-    return fields, keys, errors
+            continue
+        else:
+            continue
+        if limits is None:
+            fits = False
+        elif fits:
+            low, high, choices, pattern = limits
+            if not low <= len(text) <= high or (choices is not None and text not in choices) \
+                    or (pattern is not None and pattern.search(text) is None):
+                fits = False
+    return fields, keys, errors, fits
 
 
-def _without_clears(fields: dict[str, Any]) -> dict[str, Any]:
-    """A create has nothing to clear: "" values (and emptied maps) are left out."""
-    out = {}
-    for name, value in fields.items():
-        if isinstance(value, dict):
-            value = {k: v for k, v in value.items() if v != ""}
-        if value not in ("", {}):
-            out[name] = value
-    return out
+@lru_cache(maxsize=1)
+def _key_values_limits() -> tuple[int, int, Any]:
+    shape = _parser().model.operation_model("AddProfileKey").input_shape.members["Values"]
+    return (shape.metadata.get("min", 0), shape.metadata.get("max", 1 << 62),
+            _parser().string_limits(shape.member))
+
+
+def _key_values_problems(values: list[str]) -> list[Violation]:
+    low, high, limits = _key_values_limits()
+    if low <= len(values) <= high and all(limits.fits(v) for v in values):
+        return []
+    return _parser().check("AddProfileKey", {"Values": values}, partial=True)
 
 
 @lru_cache(maxsize=1)
@@ -397,19 +794,29 @@ def _column_of(violation: Violation, cells: Mapping[str, str]) -> str:
     return head if head in cells else ""
 
 
+def load_seeder(domain: str, header: Sequence[str], rows: Iterable[Row],
+                on_loaded: Callable[[LoadPlan, LoadResult], None]) -> Seeder:
+    """A seeder for a database being built (``store.open_store``) that loads the rows into
+    ``domain`` the fast way (no index kept up to date while writing; they are built once at the
+    end). LoadRejected when a row is bad (the file is then never given its name)."""
+    def seed(writer: BulkWriter) -> None:
+        target = DomainLoad(writer.conn, domain, writer)
+        if target.state is not None:        # a seeder made the domain: its ProfileIds are looked up
+            writer.build_indexes()
+        plan, result = run_load(target, header, rows, commit=True)
+        assert result is not None
+        on_loaded(plan, result)
+    return seed
+
+
 # --- what a plan will change (for a preview) --------------------------------------------------
-def describe_plan(store: Store, plan: LoadPlan, *, sample: int = SAMPLE_ROWS,
-                  max_errors: int = 1_000) -> dict[str, Any]:
-    """A JSON-ready account of a plan: counts, new keys, the first ``sample`` rows with what they
-    change (old -> new for updates), the first ``max_errors`` errors."""
-    shown = plan.profiles[:sample]
-    updated = [p.profile_id for p in shown if p.action == "update"]
-    before = {s.profile_id: profile_cells(s) for s in store.profiles_by_id(plan.domain, updated)} \
-        if updated else {}
+def describe_plan(plan: LoadPlan, *, max_errors: int = MAX_KEPT_ERRORS) -> dict[str, Any]:
+    """A JSON-ready account of a plan: counts, new keys, its first rows with what they change
+    (old -> new for updates), its first ``max_errors`` errors."""
     rows = []
-    for planned in shown:
+    for planned in plan.profiles:
         after = _request_cells(planned)
-        old = before.get(planned.profile_id, {})
+        old = plan.before.get(planned.profile_id, {})
         changes = {c: {"from": old.get(c, ""), "to": v} for c, v in after.items() if old.get(c, "") != v}
         rows.append({"row": planned.row, "action": planned.action, PROFILE_ID: planned.profile_id,
                      "name": full_name(planned.fields) or old.get("FirstName", ""), "changes": changes})
@@ -417,8 +824,8 @@ def describe_plan(store: Store, plan: LoadPlan, *, sample: int = SAMPLE_ROWS,
         "domain": plan.domain, "create_domain": plan.create_domain, "ok": plan.ok,
         "creates": plan.creates, "updates": plan.updates,
         "new_keys": [key for key, _ in plan.new_keys],
-        "attached_values": sum(len(p.keys) for p in plan.profiles),
-        "rows": rows, "error_count": len(plan.errors),
+        "attached_values": plan.attached_values,
+        "rows": rows, "error_count": plan.error_count,
         "errors": [e.as_dict() for e in plan.errors[:max_errors]],
     }
 
@@ -429,32 +836,6 @@ def _request_cells(planned: PlannedProfile) -> dict[str, str]:
     for key, values in _group(planned.keys).items():
         cells[f"{KEY_PREFIX}{key}"] = VALUE_SEPARATOR.join(values)
     return cells
-
-
-# --- writing ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LoadResult:
-    created: int
-    updated: int
-    new_keys: list[str]
-    created_domain: bool
-    profile_ids: list[str]            # of every planned row, in row order (new ids included)
-
-
-def apply_load(store: Store, plan: LoadPlan) -> LoadResult:
-    """Write a plan that has no errors, in one transaction (``Store.load``)."""
-    if not plan.ok:
-        raise ValueError("a load with errors writes nothing")
-    creates, updates, ids = [], [], []
-    for planned in plan.profiles:
-        profile_id = planned.profile_id or uuid.uuid4().hex
-        ids.append(profile_id)
-        (creates if planned.action == "create" else updates).append((profile_id, planned.fields,
-                                                                     planned.keys))
-    store.load(plan.domain, domain_settings=dict(NEW_DOMAIN_SETTINGS) if plan.create_domain else None,
-               object_types=[(name, key_object_type(key)) for key, name in plan.new_keys],
-               creates=creates, updates=updates)
-    return LoadResult(len(creates), len(updates), [k for k, _ in plan.new_keys], plan.create_domain, ids)
 
 
 def describe_result(result: LoadResult, domain: str) -> str:
@@ -470,13 +851,6 @@ def describe_result(result: LoadResult, domain: str) -> str:
 def domain_name_problem(domain: str) -> str:
     """Why ``domain`` cannot be a domain name (the API's DomainName rules), or ""."""
     return "; ".join(_parser().check("CreateDomain", {"DomainName": domain}, partial=True))
-
-
-def load_csv(store: Store, domain: str, data: bytes) -> tuple[LoadPlan, LoadResult | None]:
-    """Check CSV bytes and, when every row is good, write them; CsvUnreadable when unreadable."""
-    header, rows = read_csv(data)
-    plan = plan_load(store, domain, header, rows)
-    return plan, (apply_load(store, plan) if plan.ok else None)
 
 
 # --- profiles as rows (dump, the Data page's table) ---------------------------------------------

@@ -58,7 +58,7 @@ class Limits:
 
     request_read_timeout_s: float = 10.0   # a request, head and body, must arrive whole within this
     keep_alive_timeout_s: float = 5.0      # an idle kept-alive connection is closed after this
-    max_connections: int = 512             # beyond this many at once, requests get 503 at once
+    max_connections: int = 512             # beyond: the longest-idle one is closed, else an AWS 503
     max_body_bytes: int = MAX_BODY_BYTES   # a larger body is refused (413) before it is read
 
 
@@ -80,9 +80,9 @@ def make_server(db_path: str | os.PathLike[str], *, seed: str, access_key: str, 
     # log_config=None: never reconfigure the host process's logging (Streamlit's, pytest's).
     config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=3, server_header=False, ws="none",
-                            http=with_read_timeout(limits.request_read_timeout_s),
-                            timeout_keep_alive=limits.keep_alive_timeout_s,  # type: ignore[arg-type]
-                            limit_concurrency=limits.max_connections)
+                            http=with_read_timeout(limits.request_read_timeout_s,  # type: ignore[arg-type]
+                                                   limits.max_connections),
+                            timeout_keep_alive=limits.keep_alive_timeout_s)
     return uvicorn.Server(config), store
 
 

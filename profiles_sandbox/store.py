@@ -14,6 +14,7 @@ crash during seeding never leaves a half-seeded file behind.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import queue
@@ -401,24 +402,7 @@ class Store:
     def domain_state(self, domain: str) -> DomainState | None:
         """What a load into ``domain`` must know of it, or None when it does not exist."""
         with self._read() as conn:
-            row = conn.execute("SELECT id FROM domains WHERE name = ?", (domain,)).fetchone()
-            if row is None:
-                return None
-            types = [n for (n,) in conn.execute("SELECT name FROM object_types WHERE domain_id = ?", row)]
-            return DomainState(self._search_keys(conn, row[0]), types)
-
-    def existing_profile_ids(self, domain: str, profile_ids: Iterable[str]) -> set[str]:
-        """Which of ``profile_ids`` are profiles of ``domain`` (an index lookup per chunk)."""
-        wanted = list(dict.fromkeys(profile_ids))
-        found: set[str] = set()
-        with self._read() as conn:
-            domain_id = self._domain_id(conn, domain)
-            for start in range(0, len(wanted), _ID_CHUNK):
-                chunk = wanted[start:start + _ID_CHUNK]
-                found.update(pid for (pid,) in conn.execute(
-                    f"SELECT profile_id FROM profiles WHERE domain_id = ? AND profile_id IN "
-                    f"({', '.join('?' * len(chunk))})", [domain_id, *chunk]))
-        return found
+            return DomainLoad(conn, domain, None).state
 
     @staticmethod
     def _with_attached(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> list[StoredProfile]:
@@ -476,66 +460,20 @@ class Store:
                 yield from self._with_attached(conn, rows)
                 after = rows[-1][0]
 
-    def load(self, domain: str, *, domain_settings: dict[str, Any] | None,
-             object_types: Sequence[tuple[str, dict[str, Any]]], creates: Sequence[ProfileRow],
-             updates: Sequence[ProfileRow]) -> None:
-        """Apply a checked load in ONE transaction: all of it is written or none of it.
-
-        ``domain_settings``: create the domain with them (None: it must exist). ``object_types``:
-        (name, definition) to add. ``creates``: new profiles with their ProfileIds; ``updates``:
-        UpdateProfile changes of existing profiles. Both carry (key, value) pairs to attach.
-        Invalid or NotFound when the data changed since the load was checked.
-        """
+    @contextlib.contextmanager
+    def domain_load(self, domain: str, *, write: bool) -> Iterator[DomainLoad]:
+        """A load into ``domain`` that reads and writes in ONE transaction: what it checks is what
+        it writes over, and all of it is committed or none of it (an exception rolls it back).
+        ``write=False``: a read snapshot for a check that writes nothing."""
+        if not write:
+            with self._read() as conn:
+                yield DomainLoad(conn, domain, None)
+            return
         with self._write() as conn:
-            writer = BulkWriter(conn, next_seq=self._next_seq(conn), own_transactions=False)
-            if domain_settings is not None:
-                if conn.execute("SELECT 1 FROM domains WHERE name = ?", (domain,)).fetchone():
-                    raise Invalid(f"Domain '{domain}' was created meanwhile: load again.")
-                domain_id = writer.create_domain(domain, domain_settings)
-            else:
-                domain_id = self._domain_id(conn, domain)
-            for name, definition in object_types:
-                if conn.execute("SELECT 1 FROM object_types WHERE domain_id = ? AND name = ?",
-                                (domain_id, name)).fetchone():
-                    raise Invalid(f"Object type '{name}' was created meanwhile: load again.")
-                writer.put_object_type(domain_id, name, definition)
-            try:
-                writer.add_profiles(domain_id, creates)
-            except sqlite3.IntegrityError:
-                raise Invalid("A ProfileId of the load was created meanwhile: load again.") from None
-            self._update_many(conn, domain_id, updates)
-            conn.execute("UPDATE domains SET updated_at = ? WHERE id = ?", (time.time(), domain_id))
-
-    def _update_many(self, conn: sqlite3.Connection, domain_id: int, updates: Sequence[ProfileRow]) -> None:
-        """UpdateProfile merges and AddProfileKey attachments for many profiles, a chunk at a time."""
-        now = time.time()
-        for start in range(0, len(updates), _ID_CHUNK):
-            chunk = updates[start:start + _ID_CHUNK]
-            ids = [pid for pid, _, _ in chunk]
-            stored = {pid: (seq, data) for seq, pid, data in conn.execute(
-                f"SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND profile_id IN "
-                f"({', '.join('?' * len(ids))})", [domain_id, *ids])}
-            missing = [pid for pid in ids if pid not in stored]
-            if missing:
-                raise NotFound(f"Profile '{missing[0]}' was deleted meanwhile: load again.")
-            seqs = [seq for seq, _ in stored.values()]
-            marks = ", ".join("?" * len(seqs))
-            attached = set(conn.execute("SELECT profile_seq, key_name, value FROM search_index WHERE "
-                                        f"attached = 1 AND profile_seq IN ({marks})", seqs))
-            rows, index = [], []
-            for profile_id, changes, keys in chunk:
-                seq, data = stored[profile_id]
-                merged = merge_update(json.loads(data), changes)
-                rows.append((_dumps(merged), now, seq))
-                index += [(domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, merged)]
-                for key, value in keys:
-                    if (seq, key, value) not in attached:
-                        attached.add((seq, key, value))
-                        index.append((domain_id, key, value, seq, 1))
-            conn.executemany("UPDATE profiles SET data = ?, updated_at = ? WHERE seq = ?", rows)
-            conn.execute(f"DELETE FROM search_index WHERE attached = 0 AND profile_seq IN ({marks})", seqs)
-            conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, attached) "
-                             "VALUES (?, ?, ?, ?, ?)", index)
+            load = DomainLoad(conn, domain, BulkWriter(conn, next_seq=self._next_seq(conn),
+                                                       own_transactions=False))
+            yield load
+            load.finish()
 
     # keys ------------------------------------------------------------------------------------
     def search_keys(self, domain: str) -> list[str]:
@@ -755,6 +693,11 @@ class BulkWriter:
             total += self._flush(domain_id, chunk)
         return total
 
+    def build_indexes(self) -> None:
+        """Build the indexes now, in a database being built (a load into a domain a seeder made
+        looks up its profiles by ProfileId)."""
+        self.conn.executescript(_INDEXES)
+
     def _flush(self, domain_id: int, chunk: list[ProfileRow]) -> int:
         now = time.time()
         rows, index = [], []
@@ -779,6 +722,109 @@ class BulkWriter:
 Seeder = Callable[[BulkWriter], None]
 
 
+class DomainLoad:
+    """One load into a domain, on a connection inside an open transaction (``Store.domain_load``)
+    or into a database being built (a seeder's ``BulkWriter``): what the load reads (the domain as
+    it is, which ProfileIds exist, the stored profiles it updates) and what it writes. Reads and
+    writes share the transaction, so nothing can change between a check and its write.
+    ``writer`` None: a check that writes nothing."""
+
+    def __init__(self, conn: sqlite3.Connection, domain: str, writer: BulkWriter | None) -> None:
+        self.conn, self.domain, self.writer = conn, domain, writer
+        row = conn.execute("SELECT id FROM domains WHERE name = ?", (domain,)).fetchone()
+        self.domain_id: int | None = row[0] if row else None
+        self.state: DomainState | None = None
+        if row is not None:
+            types = [n for (n,) in conn.execute("SELECT name FROM object_types WHERE domain_id = ?", row)]
+            self.state = DomainState(Store._search_keys(conn, row[0]), types)
+
+    def existing_ids(self, profile_ids: Iterable[str]) -> set[str]:
+        """Which of ``profile_ids`` are profiles of the domain (an index lookup per chunk)."""
+        if self.domain_id is None:
+            return set()
+        wanted = list(dict.fromkeys(profile_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _ID_CHUNK):
+            chunk = wanted[start:start + _ID_CHUNK]
+            found.update(pid for (pid,) in self.conn.execute(
+                f"SELECT profile_id FROM profiles WHERE domain_id = ? AND profile_id IN "
+                f"({', '.join('?' * len(chunk))})", [self.domain_id, *chunk]))
+        return found
+
+    def stored(self, profile_ids: Sequence[str]) -> list[StoredProfile]:
+        """The given profiles as stored now, with their attached keys."""
+        if self.domain_id is None or not profile_ids:
+            return []
+        rows = []
+        for profile_id in dict.fromkeys(profile_ids):
+            row = self.conn.execute("SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND "
+                                    "profile_id = ?", (self.domain_id, profile_id)).fetchone()
+            if row is not None:
+                rows.append(row)
+        return Store._with_attached(self.conn, rows)
+
+    def prepare(self, domain_settings: dict[str, Any],
+                object_types: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Create the domain (with ``domain_settings``) when it does not exist; add object types."""
+        writer = self._writer()
+        if self.domain_id is None:
+            self.domain_id = writer.create_domain(self.domain, domain_settings)
+        for name, definition in object_types:
+            writer.put_object_type(self.domain_id, name, definition)
+
+    def write(self, creates: Sequence[ProfileRow], updates: Sequence[ProfileRow]) -> None:
+        """New profiles (with their ProfileIds) and UpdateProfile changes of existing ones; both
+        carry (key, value) pairs to attach."""
+        writer = self._writer()
+        if self.domain_id is None:
+            raise RuntimeError("prepare() the load before writing")
+        if creates:
+            writer.add_profiles(self.domain_id, creates)
+        if updates:
+            _update_many(self.conn, self.domain_id, updates)
+
+    def finish(self) -> None:
+        if self.domain_id is not None and self.writer is not None:
+            self.conn.execute("UPDATE domains SET updated_at = ? WHERE id = ?", (time.time(), self.domain_id))
+
+    def _writer(self) -> BulkWriter:
+        if self.writer is None:
+            raise RuntimeError("this load only checks; it writes nothing")
+        return self.writer
+
+
+def _update_many(conn: sqlite3.Connection, domain_id: int, updates: Sequence[ProfileRow]) -> None:
+    """UpdateProfile merges and AddProfileKey attachments for many profiles, a chunk at a time."""
+    now = time.time()
+    for start in range(0, len(updates), _ID_CHUNK):
+        chunk = updates[start:start + _ID_CHUNK]
+        ids = [pid for pid, _, _ in chunk]
+        stored = {pid: (seq, data) for seq, pid, data in conn.execute(
+            f"SELECT seq, profile_id, data FROM profiles WHERE domain_id = ? AND profile_id IN "
+            f"({', '.join('?' * len(ids))})", [domain_id, *ids])}
+        missing = [pid for pid in ids if pid not in stored]
+        if missing:
+            raise NotFound(f"Profile '{missing[0]}' is not in the domain.")
+        seqs = [seq for seq, _ in stored.values()]
+        marks = ", ".join("?" * len(seqs))
+        attached = set(conn.execute("SELECT profile_seq, key_name, value FROM search_index WHERE "
+                                    f"attached = 1 AND profile_seq IN ({marks})", seqs))
+        rows, index = [], []
+        for profile_id, changes, keys in chunk:
+            seq, data = stored[profile_id]
+            merged = merge_update(json.loads(data), changes)
+            rows.append((_dumps(merged), now, seq))
+            index += [(domain_id, k, v, seq, 0) for k, v in derived_keys(profile_id, merged)]
+            for key, value in keys:
+                if (seq, key, value) not in attached:
+                    attached.add((seq, key, value))
+                    index.append((domain_id, key, value, seq, 1))
+        conn.executemany("UPDATE profiles SET data = ?, updated_at = ? WHERE seq = ?", rows)
+        conn.execute(f"DELETE FROM search_index WHERE attached = 0 AND profile_seq IN ({marks})", seqs)
+        conn.executemany("INSERT INTO search_index(domain_id, key_name, value, profile_seq, attached) "
+                         "VALUES (?, ?, ?, ?, ?)", index)
+
+
 def is_new_database(path: str | os.PathLike[str]) -> bool:
     """No file yet, or an empty one with no write-ahead log beside it."""
     p = Path(path)
@@ -798,10 +844,12 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreUnusable(f"cannot create the folder {target.parent}: {exc.strerror or exc}") from None
+    _remove_dead_builds(target)   # at every start: a build killed with -9 leaves nothing for good
     seeded = False
     if is_new_database(target):
-        _build_new(target, seeders)
-        seeded = bool(seeders)
+        # Another process may build the same new file at the same time: the first to finish
+        # gives it its name, the others open that one (their seeds are not applied to it).
+        seeded = _build_new(target, seeders) and bool(seeders)
     return Store(target, seeded=seeded)
 
 
@@ -850,8 +898,21 @@ def _remove_dead_builds(target: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def _build_new(target: Path, seeders: Sequence[Seeder]) -> None:
-    _remove_dead_builds(target)
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder (flock on its descriptor: no lock file is left behind),
+    held while a new database is given its name, so two builders cannot both take it."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)    # releases the lock
+
+
+def _build_new(target: Path, seeders: Sequence[Seeder]) -> bool:
+    """Build a new database file (seeded) and name it ``target``; False when another process
+    made ``target`` meanwhile (the file built here is then dropped, and ``target`` left as it is)."""
     # The name matches .gitignore's *.sqlite3-* and carries the pid for _remove_dead_builds.
     tmp = target.with_name(f"{target.name}-building-{os.getpid()}-{threading.get_ident()}")
     try:
@@ -877,9 +938,12 @@ def _build_new(target: Path, seeders: Sequence[Seeder]) -> None:
         conn.close()
         with open(tmp, "rb+") as built:  # on disk before it gets the real name (synchronous was OFF)
             os.fsync(built.fileno())
-        if target.exists():  # an empty placeholder file
-            target.unlink()
-        os.replace(tmp, target)
+        with _folder_lock(target.parent):
+            if not is_new_database(target):
+                tmp.unlink()
+                return False
+            os.replace(tmp, target)   # over nothing, or over an empty placeholder file
+        return True
     except BaseException:
         conn.close()
         tmp.unlink(missing_ok=True)

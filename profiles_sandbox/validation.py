@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -240,6 +241,16 @@ class RequestParser:
                 continue
             self._check(item, member, prefix + name, errors)
 
+    def string_limits(self, shape: Shape) -> StringLimits:
+        """A string shape's constraints in a form that is quick to test (``StringLimits.fits``):
+        a value that fits breaks none of the constraints ``check`` reports for that shape."""
+        meta = shape.metadata
+        pattern = meta.get("pattern")
+        enum = meta.get("enum")
+        return StringLimits(meta.get("min", 0), meta.get("max", sys.maxsize),
+                            frozenset(enum) if enum else None,
+                            self._patterns.get(pattern) if pattern is not None else None)
+
     def _check_string(self, value: Any, shape: Shape, where: str, errors: list[Violation]) -> None:
         if not isinstance(value, str):
             errors.append(Violation(where, f"Value at '{where}' must be a string"))
@@ -262,6 +273,21 @@ class RequestParser:
         if compiled is not None and not compiled.search(value):
             errors.append(Violation(where, f"Value {shown} at '{where}' failed to satisfy constraint: "
                                     f"Member must satisfy regular expression pattern: {pattern}"))
+
+
+@dataclass(frozen=True)
+class StringLimits:
+    """min/max length, enum and pattern of one string shape (see ``RequestParser.string_limits``)."""
+
+    low: int
+    high: int
+    choices: frozenset[str] | None
+    pattern: re.Pattern[str] | None
+
+    def fits(self, value: Any) -> bool:
+        return (isinstance(value, str) and self.low <= len(value) <= self.high
+                and (self.choices is None or value in self.choices)
+                and (self.pattern is None or self.pattern.search(value) is not None))
 
 
 def _check_range(number: int, shape: Shape, where: str, errors: list[Violation], what: str) -> None:
@@ -299,14 +325,36 @@ def parse_json(body: bytes) -> Any:
                              "object whose members are the operation's fields") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise RequestInvalid(f"The request body is not valid JSON: {exc}") from None
-    try:
-        json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        surrogate = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
-        raise RequestInvalid(f"The request body holds an unpaired surrogate escape ({surrogate}), "
+    surrogate = _first_lone_surrogate(payload)
+    if surrogate is not None:
+        shown = surrogate.encode("unicode_escape").decode("ascii")
+        raise RequestInvalid(f"The request body holds an unpaired surrogate escape ({shown}), "
                              "which is not a character: send UTF-8 text (a \\u escape of a "
-                             "character above U+FFFF must be a whole surrogate pair)") from None
+                             "character above U+FFFF must be a whole surrogate pair)")
     return payload
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _first_lone_surrogate(payload: Any) -> str | None:
+    """The first lone surrogate in any string (member name or value) of a parsed JSON value.
+    json joins escaped pairs into one character, so any surrogate left is a lone one. Walked
+    without copying (a 64 MiB string is searched only when it is not ASCII)."""
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                found = _SURROGATE.search(item)
+                if found:
+                    return found.group()
+        elif isinstance(item, dict):
+            stack += item
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return None
 
 
 def _parse_json_body(body: bytes) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def test_rejected_files_name_row_and_column(capsys, own_sandbox, tmp_path, domai
 
 @pytest.mark.parametrize("data, expected", [
     (b"\xff\xfeF\x00i\x00", "is not UTF-8 text (byte 1 is not UTF-8)"),
-    (b"FirstName\nA\x00B\n", "holds NUL bytes"),
+    ("FirstName,LastName\nA,B\n".encode("utf-16-le"), "holds NUL bytes in its header row"),
     (b"", "has no header row"),
     (b'FirstName,LastName\n"A"x,B\n', "row 2:"),
 ])

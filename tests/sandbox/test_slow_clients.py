@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from http.client import HTTPConnection
 
+import h11
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -156,21 +157,66 @@ def health_status(running: RunningSandbox) -> int:
         conn.close()
 
 
-def test_connections_beyond_the_limit_get_503_at_once(tmp_path):
-    small = start_in_thread(tmp_path / "s.sqlite3", seed="demo",
-                            limits=Limits(max_connections=20, request_read_timeout_s=BOUND_S))
-    idle: list[socket.socket] = []
+def test_seven_hundred_idle_connections_never_lock_a_fresh_client_out(running, enough_file_descriptors):
+    """Over the limit (512), the longest-idle connections make room: a fresh client and a client
+    admitted before the flood (kept alive between its requests) are both served."""
+    admitted = HTTPConnection("127.0.0.1", running.port, timeout=30)
+    admitted.request("GET", "/_sandbox/health")
+    assert admitted.getresponse().read() and True
+    time.sleep(0.05)          # the flood comes after: the admitted client is not the idlest
+    idle = [socket.create_connection(("127.0.0.1", running.port), timeout=30) for _ in range(700)]
     try:
-        idle += [socket.create_connection(("127.0.0.1", small.port), timeout=30) for _ in range(25)]
-        assert health_status(small) == 503
+        client = make_client(running.endpoint_url)
+        found = client.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
+        assert len(found["Items"]) == 1
+        admitted.request("GET", "/_sandbox/health")
+        assert admitted.getresponse().status == 200
+    finally:
+        admitted.close()
         for sock in idle:
             sock.close()
+
+
+def half_sent(port: int, whole: bytes) -> socket.socket:
+    """A connection whose request is on its way: all but its last 10 bytes are sent."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(whole[:-10])
+    return sock
+
+
+def read_response(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + int(
+            data.split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0]):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_only_the_excess_is_refused_in_the_aws_shape_and_admitted_clients_are_served(tmp_path):
+    small = start_in_thread(tmp_path / "s.sqlite3", seed="demo",
+                            limits=Limits(max_connections=20, request_read_timeout_s=BOUND_S))
+    whole = signed_request(small, b'{"KeyName": "_phone", "Values": ["+15555550100"]}')
+    busy = [half_sent(small.port, whole) for _ in range(20)]      # every admitted one mid-request
+    try:
+        connections = small._server.server_state.connections
         deadline = time.monotonic() + BOUND_S
-        while health_status(small) != 200:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        while len(connections) < 20 or any(c.conn.their_state is not h11.SEND_BODY
+                                           for c in list(connections)):
+            assert time.monotonic() < deadline, "the server never read the 20 requests' heads"
+            time.sleep(0.01)
+        status, headers, body = http("GET", f"{small.endpoint_url}/_sandbox/health")
+        assert status == 503 and headers["x-amzn-errortype"] == "ServiceUnavailableException", body
+        assert "as many connections as it takes" in body["Message"]
+        for sock in busy:                                           # the admitted finish: all served
+            sock.sendall(whole[-10:])
+        answers = [read_response(sock) for sock in busy]
+        assert all(a.startswith(b"HTTP/1.1 200 ") for a in answers), [a[:40] for a in answers]
+        assert all(b'"FirstName":"Maria"' in a for a in answers)
     finally:
-        for sock in idle:
+        for sock in busy:
             sock.close()
         small.stop()
 
