@@ -33,6 +33,7 @@ from profile_block.document import (  # noqa: F401 -- re-exported: the flow API 
     load_document,
     read_document,
 )
+from profile_block.flow_reads import reads_problems
 from profile_block.merge import merged_metadata
 
 FLOW_VERSION = "2019-10-30"
@@ -60,8 +61,9 @@ def wrap_in_flow(block: GetProfileBlock) -> dict[str, Any]:
     """A whole importable flow: the block as StartAction plus one ending action per branch target.
 
     Every branch target gets a ``DisconnectParticipant`` ending action (targets shared by several
-    branches get one); unconnected branches share one generated ending action, whose Identifier
-    is written into the block's transitions, so every NextAction resolves.
+    branches get one), with the typed name as its Identifier and ``isFriendlyName`` metadata;
+    unconnected branches share one generated ending action, whose Identifier is written into the
+    block's transitions, so every NextAction resolves.
     """
     action = block.to_action()
     transitions = action["Transitions"]
@@ -77,6 +79,10 @@ def wrap_in_flow(block: GetProfileBlock) -> dict[str, Any]:
     action_metadata: dict[str, Any] = {block.action_id: merged_metadata(entry, block, block)}
     for i, target in enumerate(endings):
         action_metadata[target] = {"position": {"x": ENDING_X, "y": ENDING_Y0 + i * ENDING_DY}}
+        if target != unconnected:
+            # A typed target is a name, not an id: the designer shows it on the placeholder only
+            # when the metadata says so (console exports mark a named block this way).
+            action_metadata[target]["isFriendlyName"] = True
     return {
         "Version": FLOW_VERSION,
         "StartAction": block.action_id,
@@ -182,7 +188,8 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
 
     The one verdict of a document: ``validate`` prints it and the Build page shows it for the
     document it would download. Keys written twice anywhere are errors (part "document": which copy
-    counts depends on the reader).
+    counts depends on the reader). A flow's ``$.Customer`` reads that the blocks before them do not
+    bring back are warnings (``flow_reads``).
     """
     problems = [Problem("error", "document", message) for message in doc.duplicate_messages()]
     if doc.kind == "action":
@@ -190,4 +197,5 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
         return 1, problems + [Problem(p.severity, p.part, p.message, block_id)
                               for p in validate_action(doc.document)]
     return (len(find_get_profile_actions(doc.document)),
-            problems + validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff"))))
+            problems + validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff")))
+            + reads_problems(doc.document))

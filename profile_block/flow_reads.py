@@ -61,7 +61,10 @@ class ReadFinding:
     member: str = ""     # the $.Customer member ("LastName"), or the dynamic value for "dynamic"
 
     def problem(self) -> Problem:
-        """As a Problem for the shared problem list (warnings only have one)."""
+        """As a Problem for the shared problem list (warnings only have one); a finding tied to no
+        Get profile block is about the whole flow."""
+        if not self.block_id:
+            return Problem("warning", "flow", self.message)
         part = f"{READ_PART}:{self.member}" if self.member else "budget"
         return Problem("warning", part, self.message, self.block_id)
 
@@ -195,10 +198,14 @@ def check_reads(flow: Any, replace: dict[str, Any] | None = None,
                     upstream = _upstream(graph, reader_id)
                 before = upstream & all_profile_actions
                 if before:
+                    # Tied to the blocks whose Success path reaches the reader (else the flow).
+                    owners = [b.action_id for b in blocks
+                              if reader_id in reach[b.action_id][SUCCESS]] or [""]
                     found = [ReadFinding(
-                        "warning", "unset-path", "",
+                        "warning", "unset-path", owner,
                         f"{reader.described} reads $.Customer.{member}, but on some paths to it no "
-                        "Customer profiles action before it stores that value.", reader_id, member)]
+                        "Customer profiles action before it stores that value.", reader_id, member)
+                        for owner in owners]
                 else:
                     found = [ReadFinding(
                         "note", "from-outside", "",
