@@ -116,6 +116,8 @@ def client_config(max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Confi
 
 _clients: dict[tuple[Connection, int], Any] = {}
 _clients_lock = threading.Lock()
+# id(client) -> (client, its connection), for code that holds only the client (profile_arn).
+_connections: dict[int, tuple[Any, Connection]] = {}
 
 
 def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_CONNECTIONS) -> Any:
@@ -133,13 +135,22 @@ def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_
         if client is None:
             client = _new_client(connection, max_pool_connections)
             _clients[key] = client
+            _connections[id(client)] = (client, connection)
         return client
+
+
+def connection_of(client: Any) -> Connection | None:
+    """The connection a client of ``get_client`` was made for (None for any other client)."""
+    with _clients_lock:
+        known = _connections.get(id(client))
+    return known[1] if known and known[0] is client else None
 
 
 def forget_clients() -> None:
     """Drop every cached client (after the user changed the shared config, and in tests)."""
     with _clients_lock:
         _clients.clear()
+        _connections.clear()
 
 
 def _new_client(connection: Connection, max_pool_connections: int) -> Any:
