@@ -16,13 +16,14 @@ from components.text import literal
 from profile_block.block import BRANCH_LABELS, GetProfileBlock
 from profile_block.flow import action_id_of, wrap_in_flow
 from profile_block.flow_graph import read_graph
-from profile_block.flow_map import FlowMap, Trace, flow_dot, trace_path
+from profile_block.flow_map import FlowMap, Trace, around_trace, flow_dot, trace_path
 from profile_block.flow_reads import FlowReads, check_reads
 
 VIEW = "flow_map_view"            # "Whole flow" | "Around the block": a view setting, kept across blocks
 STEPS = "flow_map_steps"
 LAYOUT = "flow_map_designer_layout"
 VIEWS = ("Whole flow", "Around the block")
+WHOLE_FLOW_UP_TO = 12
 LEGEND = ("Blue: this block, its branches labelled · green: reads `$.Customer` values · "
           ":orange[amber: reads a value this block does not bring back] · dashed: error branches")
 
@@ -57,7 +58,9 @@ def _report(block: GetProfileBlock, editing: state.EditingContext | None) -> tup
 def _view_controls(report: FlowReads, key: str) -> tuple[int | None, bool]:
     """The user's choice: whole flow or the block's neighbourhood (N steps); designer layout."""
     size = len(report.graph.actions)
-    st.session_state.setdefault(VIEW, VIEWS[0] if size <= 40 else VIEWS[1])
+    # A flow of more than a screenful of blocks starts as the block's neighbourhood: fitted into the
+    # chart, a whole 20-action flow is already too small to read.
+    st.session_state.setdefault(VIEW, VIEWS[0] if size <= WHOLE_FLOW_UP_TO else VIEWS[1])
     st.session_state.setdefault(STEPS, 2)
     st.session_state.setdefault(LAYOUT, True)
     row = st.container(horizontal=True, vertical_alignment="bottom")
@@ -91,7 +94,9 @@ def _keep(widget_key: str, view_key: str) -> None:
 
 
 def _draw(drawn: FlowMap, report: FlowReads) -> None:
-    st.graphviz_chart(drawn.dot, width="stretch",
+    # The chart scales the drawing to the column's width and is as tall as that makes it (a fixed
+    # height would cut a tall flow off): a large flow stays readable as the block's neighbourhood.
+    st.graphviz_chart(drawn.dot, width="content",
                       alt=f"Map of the flow: {len(drawn.shown)} of {len(report.graph.actions)} actions")
     if drawn.note:
         st.caption(literal(drawn.note))
@@ -140,9 +145,8 @@ def render_trace(block: GetProfileBlock, editing: state.EditingContext | None, b
         report, trace = trace_for(block, editing, branch, next_action)
         path = Trace((block.action_id, *trace.actions), trace.stop) \
             if block.action_id in report.graph.actions else trace
-        big = len(report.graph.actions) > 40
-        drawn = flow_dot(report, block.action_id, steps=(len(trace.actions) + 1 if big else None),
-                         trace=path)
+        drawn = flow_dot(report, block.action_id, trace=path,
+                         keep=around_trace(report.graph, block.action_id, trace))
     except Exception as exc:  # noqa: BLE001 - the lookup result stands; the map says why it is missing
         st.info(f"The path cannot be traced on this flow: {literal(exc)}", icon=":material/info:")
         return

@@ -24,15 +24,16 @@ from profile_block.flow_reads import FlowReads
 
 MAX_NODES = 150          # the most actions one map draws (the public exports have at most 70)
 MAX_TRACE = 60           # the most actions a trace follows
-_NAME_CHARS = 32
+_NAME_CHARS = 26          # a line of a node at 14 pt stays within a designer block's width
 # Colours: the edited block blue, readers green, missing reads amber (the page's warning colour),
 # the traced path magenta.
 BLOCK_FILL, BLOCK_LINE = "#cfe2ff", "#0b5ed7"
 READER_FILL = "#e6f4ea"
 MISSING_FILL, MISSING_LINE = "#ffe8b3", "#b45309"
 TRACE_LINE = "#c2185b"
-# Designer canvas pixels -> Graphviz points (blocks are ~200 px wide there).
-_SCALE = 0.9
+# Designer canvas pixels -> Graphviz points: blocks are ~200 px wide there (like a 26-character
+# line here) but much taller than these nodes, so rows move closer together.
+_SCALE_X, _SCALE_Y = 1.0, 0.6
 
 
 @dataclass(frozen=True)
@@ -68,20 +69,26 @@ def _short_id(action_id: str) -> str:
 def _label(action: FlowAction, reads: Sequence[str], missing: Collection[str]) -> str:
     lines = [_clip(action.name)]
     if action.friendly_name:
-        lines.append(_clip(action.kind))
+        lines.append(_clip(action.kind, _NAME_CHARS + 6))
     else:
         lines.append(_short_id(action.action_id))
     fine = [m for m in reads if m not in missing]
     if fine:
-        lines.append(_clip("reads " + ", ".join(fine), 40))
+        lines.append(_clip("reads " + ", ".join(fine), _NAME_CHARS + 4))
     if missing:
-        lines.append(_clip("⚠ missing " + ", ".join(missing), 40))
+        lines.append(_clip("⚠ missing " + ", ".join(missing), _NAME_CHARS + 4))
     # Graphviz's line break inside a quoted label is the two characters \n.
     return "\\n".join(_quote(line)[1:-1] for line in lines if line)
 
 
-def _shown_actions(graph: FlowGraph, focus: str, steps: int | None) -> tuple[list[str], str]:
+def _shown_actions(graph: FlowGraph, focus: str, steps: int | None,
+                   keep: Collection[str] | None = None) -> tuple[list[str], str]:
     everything = list(graph.actions)
+    if keep is not None:
+        shown = [a for a in everything if a in keep][:MAX_NODES]
+        return shown, ("" if len(shown) == len(everything) else
+                       f"Showing the block, the path and the next branches ({len(shown)} of "
+                       f"{len(everything):,} actions).")
     if steps is None and len(everything) <= MAX_NODES:
         return everything, ""
     if focus not in graph.actions:
@@ -100,10 +107,11 @@ def _shown_actions(graph: FlowGraph, focus: str, steps: int | None) -> tuple[lis
 
 
 def flow_dot(report: FlowReads, focus: str = "", steps: int | None = None, trace: Trace | None = None,
-             designer_layout: bool = True) -> FlowMap:
-    """The map of ``report.graph`` around the block ``focus`` (all of it when ``steps`` is None)."""
+             designer_layout: bool = True, keep: Collection[str] | None = None) -> FlowMap:
+    """The map of ``report.graph`` around the block ``focus`` (all of it when ``steps`` is None;
+    exactly the actions in ``keep`` when given)."""
     graph = report.graph
-    shown, note = _shown_actions(graph, focus, steps)
+    shown, note = _shown_actions(graph, focus, steps, keep)
     shown_set = set(shown)
     node = {action_id: f"n{i}" for i, action_id in enumerate(shown)}
     traced = set(trace.actions) if trace else set()
@@ -116,11 +124,11 @@ def flow_dot(report: FlowReads, focus: str = "", steps: int | None = None, trace
     else:
         lines.append('  graph [rankdir=LR, nodesep=0.25, ranksep=0.5, fontname="sans-serif"];')
     lines.append('  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#888888", '
-                 'fontname="sans-serif", fontsize=10];')
-    lines.append('  edge [fontname="sans-serif", fontsize=9, color="#777777"];')
+                 'fontname="sans-serif", fontsize=14];')
+    lines.append('  edge [fontname="sans-serif", fontsize=12, color="#777777"];')
     if graph.start in shown_set:
         entry_pos = graph.entry_position
-        place = f', pos="{entry_pos[0] * _SCALE:.0f},{-entry_pos[1] * _SCALE:.0f}!"' \
+        place = f', pos="{entry_pos[0] * _SCALE_X:.0f},{-entry_pos[1] * _SCALE_Y:.0f}!"' \
             if positioned and entry_pos else ""
         lines.append(f'  entry [label="Entry", shape=circle, fontsize=9{place}];')
         lines.append(f"  entry -> {node[graph.start]};")
@@ -140,7 +148,7 @@ def flow_dot(report: FlowReads, focus: str = "", steps: int | None = None, trace
             attributes += [f'color="{TRACE_LINE}"', "penwidth=3"]
         if positioned and action.position:
             x, y = action.position
-            attributes.append(f'pos="{x * _SCALE:.0f},{-y * _SCALE:.0f}!"')
+            attributes.append(f'pos="{x * _SCALE_X:.0f},{-y * _SCALE_Y:.0f}!"')
         lines.append(f"  {node[action_id]} [{', '.join(attributes)}];")
     for action_id in shown:
         merged: dict[str, list[Edge]] = {}
@@ -148,7 +156,9 @@ def flow_dot(report: FlowReads, focus: str = "", steps: int | None = None, trace
             if edge.target in shown_set:
                 merged.setdefault(edge.target, []).append(edge)
         for target, edges in merged.items():   # one arrow per pair, its labels joined
-            labels = [e.label for e in edges if e.label]
+            # A plain NextAction beside Errors to the same action: it goes there either way, unlabelled.
+            plain = any(not e.label and not e.is_error for e in edges)
+            labels = [e.label for e in edges if e.label and not (plain and e.is_error)]
             attributes = []
             if labels:
                 attributes.append(f"label={_quote(_clip(' / '.join(dict.fromkeys(labels)), 40))}")
@@ -162,6 +172,16 @@ def flow_dot(report: FlowReads, focus: str = "", steps: int | None = None, trace
                          + (f" [{', '.join(attributes)}]" if attributes else "") + ";")
     lines.append("}")
     return FlowMap("\n".join(lines), tuple(shown), note, positioned)
+
+
+def around_trace(graph: FlowGraph, focus: str, trace: Trace) -> set[str]:
+    """What a traced map shows: the block, its branch targets, the path, and where the last action
+    of the path may lead (the decision the studio stopped at)."""
+    shown = {focus, *trace.actions} & set(graph.actions)
+    shown |= {t for t in graph.branch_targets(focus).values() if t in graph.actions}
+    if trace.actions:
+        shown |= set(graph.successors(trace.actions[-1]))
+    return shown
 
 
 def trace_path(graph: FlowGraph, first: str) -> Trace:

@@ -59,6 +59,10 @@ def test_a_read_the_block_does_not_bring_back_is_warned_beside_the_checklist_and
 
 def test_the_map_of_an_imported_flow_names_every_action_and_highlights_the_block(build):
     open_flow(build, "11-aicc-q-in-connect-self-service-flow.json")
+    # 19 actions: the map starts as the block's neighbourhood; the whole flow is the user's choice.
+    assert 'label="lex-bot\\n' not in map_dot(build) and 'label="check-channel\\n' in map_dot(build)
+    widget(build, "segmented_control", "Show").set_value("Whole flow").run()
+    full(build)
     dot = map_dot(build)
     for name in ("get-profile", "associate-profile", "update-attrs", "check-channel"):
         assert f'label="{name}\\n' in dot
