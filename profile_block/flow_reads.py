@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from dataclasses import replace as with_changes
 from typing import Any, Literal
 
 from profile_block.block import (
@@ -150,7 +151,9 @@ def check_reads(flow: Any, replace: dict[str, Any] | None = None,
     if graph is None:
         graph = read_graph(flow)
     if replace:
-        from dataclasses import replace as with_changes
+        # A copy of the actions: the caller's graph keeps the document's own.
+        graph = FlowGraph(dict(graph.actions), graph.edges, graph.incoming, graph.dangling, graph.start,
+                          graph.entry_position)
         for action_id, action in replace.items():
             if action_id in graph.actions and isinstance(action, dict):
                 graph.actions[action_id] = with_changes(
