@@ -19,6 +19,7 @@ from profile_block.flow_graph import read_graph
 from profile_block.flow_map import FlowMap, Trace, around_trace, flow_dot, trace_path
 from profile_block.flow_reads import FlowReads, check_reads
 
+OPEN = "flow_map_open"
 VIEW = "flow_map_view"            # "Whole flow" | "Around the block": a view setting, kept across blocks
 STEPS = "flow_map_steps"
 LAYOUT = "flow_map_designer_layout"
@@ -102,9 +103,26 @@ def _draw(drawn: FlowMap, report: FlowReads) -> None:
         st.caption(literal(drawn.note))
 
 
+def open_key(imported: bool) -> str:
+    """Session key of the map's expander: open for an imported flow, closed for a lone block, unless
+    the user chose otherwise (a view setting, kept across blocks)."""
+    return f"{OPEN}.{'flow' if imported else 'block'}"
+
+
 def render_build_map(block: GetProfileBlock, editing: state.EditingContext | None) -> None:
-    """The Build page's map: the imported flow around the block, or the block and its branch targets."""
-    st.subheader("Flow map", anchor=False)
+    """The Build page's map: the imported flow around the block, or the block and its branch targets.
+    In an expander that draws nothing while closed (a lone block's page stays as short as it was)."""
+    imported = editing is not None and editing.kind == "flow"
+    key = open_key(imported)
+    st.session_state.setdefault(key, imported)
+    with st.expander("**Flow map**" + (" · the flow around this block" if imported else
+                                       " · this block and its branch targets"),
+                     key=key, on_change="rerun") as box:
+        if box.open:
+            _render_build_map(block, editing)
+
+
+def _render_build_map(block: GetProfileBlock, editing: state.EditingContext | None) -> None:
     try:
         report, imported = _report(block, editing)
         if imported:

@@ -80,8 +80,10 @@ def test_the_map_of_an_imported_flow_names_every_action_and_highlights_the_block
 
 
 def test_a_block_built_from_scratch_shows_its_branch_targets(build):
+    assert not build.get("graphviz_chart")     # the lone block's map starts closed: nothing drawn
     show(build, "Identifier & branches")
     widget(build, "text_input", "Success").input("Greet caller").run()
+    build.session_state["flow_map_open.block"] = True
     full(build)
     dot = map_dot(build)
     assert 'label="Greet caller\\nDisconnect / hang up"' in dot
