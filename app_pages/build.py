@@ -8,7 +8,15 @@ the preview, a field tick (which changes nothing on the left) the preview alone.
 
 import streamlit as st
 
-from components import block_link, build_fields, build_import, build_preview, build_request, build_settings
+from components import (
+    block_link,
+    build_fields,
+    build_import,
+    build_preview,
+    build_request,
+    build_settings,
+    flow_map,
+)
 from components import build_state as state
 from profile_block.block import attribute_budget
 
@@ -51,6 +59,12 @@ def preview() -> None:
     build_preview.render_json(block)
 
 
+@st.fragment(key=state.MAP_FRAGMENT)
+def flow_map_section() -> None:
+    """The flow around the block (drawn again with each change of the block: its reads change)."""
+    flow_map.render_build_map(state.block(), state.editing())
+
+
 block_link.restore()
 st.title("Build a Get profile block", anchor=False)
 st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-language `GetCustomerProfile`): "
@@ -65,3 +79,4 @@ with right:
     build_preview.render_header()
     downloads()
     preview()
+flow_map_section()

@@ -8,7 +8,7 @@ profile_block.lookup.run_lookup, the widgets are components.lookup_*.
 
 import streamlit as st
 
-from components import block_link, connection, lookup_block, lookup_contact, lookup_result
+from components import block_link, connection, flow_map, lookup_block, lookup_contact, lookup_result
 from components import build_state as state
 from components.text import literal
 from profile_block.lookup import run_lookup
@@ -51,5 +51,7 @@ with result_col:
         st.info("Fill in the test contact and press **Run lookup**.", icon=":material/touch_app:")
     else:
         lookup_result.render(*last)
+        result = last[0]
+        flow_map.render_trace(block, state.editing(), result.branch, result.next_action)
 
 lookup_result.render_history(st.session_state.get(lookup_result.HISTORY, []))

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components import build_state, flow_map
 from components.batch_run import BatchRun
 from profile_block.batch import format_duration
 from profile_block.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
@@ -20,6 +21,8 @@ _COLOURS = {PASS: "#2e7d32", FAIL: "#c62828", NO_EXPECTATION: "#9e9e9e"}
 _FAIL_ROW = "background-color: #fdecea"
 # pandas Styler refuses to render more cells than this; bigger tables are shown unstyled.
 _MAX_STYLED_CELLS = 200_000
+ROW_PATH_OPEN = "batch_row_path_open"
+MAX_ROWS_LISTED = 1_000
 
 
 def outcome(result: str) -> str:
@@ -105,3 +108,29 @@ def render(run: BatchRun) -> None:
                        data=csv_text(run.columns, shown.itertuples(index=False, name=None)),
                        file_name="batch-results.csv", mime="text/csv", icon=":material/download:",
                        key="batch_download", type="primary")
+    render_row_path(shown)
+
+
+def _row_label(frame: pd.DataFrame, index: int) -> str:
+    row = frame.iloc[index]
+    name = row[ID] if ID in frame.columns and row[ID] else f"row {index + 1}"
+    return f"{name} · {BRANCH_LABELS.get(row['branch'], row['branch'])}"
+
+
+def render_row_path(shown: pd.DataFrame) -> None:
+    """A row's detail: the path its contact takes through the flow, on the flow map (drawn only
+    while the expander is open: a closed one costs the run nothing)."""
+    if shown.empty:
+        return
+    with st.expander("Path of a row through the flow", key=ROW_PATH_OPEN, on_change="rerun") as box:
+        if not box.open:
+            return
+        count = min(len(shown), MAX_ROWS_LISTED)
+        index = st.selectbox("Row", range(count), format_func=lambda i: _row_label(shown, i),
+                             key="batch_row_path",
+                             help=f"The first {MAX_ROWS_LISTED:,} rows shown above." if
+                             len(shown) > MAX_ROWS_LISTED else None)
+        if index is None:
+            return
+        row = shown.iloc[index]
+        flow_map.render_trace(build_state.block(), build_state.editing(), row["branch"], row["next_action"])

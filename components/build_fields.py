@@ -18,6 +18,7 @@ from components.problems import show_inline
 from components.text import literal
 from profile_block import editing, fields
 from profile_block.block import Problem
+from profile_block.flow_reads import READ_PART
 
 # The filter text: a view setting, not block data, so it survives new blocks; kept apart from its
 # box (whose state Streamlit drops on a page that does not draw it), so it survives page switches.
@@ -44,14 +45,43 @@ def _on_tick(group: str, names: Sequence[str]) -> None:
     block = state.block()
     for name in names:
         editing.set_field(block, name, name in picked)
-    # The pills already show their new state: only the preview (meter, counts, JSON) changes.
-    st.rerun(scope=state.PREVIEW_FRAGMENT)
+    # The pills already show their new state: only the preview (meter, counts, JSON) and the flow
+    # map (which reads the block brings back) change.
+    st.rerun(scope=[state.PREVIEW_FRAGMENT, state.MAP_FRAGMENT])
 
 
 def _on_group(group: str, names: Sequence[str], selected: bool) -> None:
     editing.set_fields(state.block(), names, selected)
     st.session_state[_pills_key(group)] = list(names) if selected else []
     state.changed()
+
+
+def _on_tick_read(name: str) -> None:
+    """The one-click fix of a reads warning: tick the field the flow reads (its pills follow)."""
+    block = state.block()
+    editing.set_field(block, name, True)
+    entry = fields.FIELDS_BY_NAME.get(name)
+    if entry is not None:
+        st.session_state[_pills_key(entry.group)] = [n for n in block.fields if n in {
+            f.name for f in fields.fields_in_group(entry.group)}]
+    state.changed()
+
+
+def _render_reads(problems: list[Problem]) -> None:
+    """The flow's reads that this block does not bring back (profile_block.flow_reads), each with a
+    button that ticks the field when it is one the block can fetch."""
+    reads = [p for p in problems if p.part.startswith(f"{READ_PART}:")]
+    if not reads:
+        return
+    block = state.block()
+    offered: set[str] = set()
+    for problem in reads:
+        st.warning(literal(problem.message), icon=":material/warning:")
+        name = problem.part.split(":", 1)[1]
+        if name not in offered and name not in block.fields and fields.field_for(name) is not None:
+            offered.add(name)
+            st.button(f"Tick {name}", key=state.wkey("tick-read", name), icon=":material/add_task:",
+                      on_click=_on_tick_read, args=(name,))
 
 
 def _on_add_attribute() -> None:
@@ -164,6 +194,7 @@ def render(problems: list[Problem]) -> None:
     st.caption("What to store on the contact when one profile is found: each field F becomes "
                "`$.Customer.F`, in the order you tick them. The budget meter is beside the JSON.")
     show_inline(problems, "fields")
+    _render_reads(problems)
     state.seed(FILTER_BOX, st.session_state.get(FILTER, ""))
     text = st.text_input("Filter fields", key=FILTER_BOX, placeholder="Type to narrow the list, e.g. city",
                          icon=":material/filter_list:", on_change=_on_filter)

@@ -96,6 +96,16 @@ def problems_now() -> list[Problem]:
     return problems
 
 
+def placeholder_caption(block: GetProfileBlock) -> str:
+    """What the flow download does with typed branch targets (flow.wrap_in_flow), in one sentence."""
+    typed = list(dict.fromkeys(t for t in block.branches.values() if t and t != block.action_id))
+    if not typed:
+        return ""
+    names = ", ".join(f"'{literal(t)}'" for t in typed)
+    return (f" In the flow JSON, each branch target you typed ({names}) becomes a Disconnect / hang up "
+            "placeholder of that name: replace it with the real block in the flow designer.")
+
+
 class DownloadRefused(ValueError):
     """The block has errors: no file (the page says which errors)."""
 
@@ -216,13 +226,14 @@ def render_status(block: GetProfileBlock, problems: list[Problem]) -> None:
         st.caption(f":red[Fix {errors} error{'s' if errors != 1 else ''} to download: "
                    "until then the buttons give no file.]")
     elif editing is None:
-        st.caption("Block JSON: the action alone. Flow JSON: a whole flow the Connect console imports.")
+        st.caption("Block JSON: the action alone. Flow JSON: a whole flow the Connect console imports."
+                   + placeholder_caption(block))
     elif editing.kind == "flow":
         st.caption("Block JSON: this action as written in the flow. Flow JSON: the imported flow. "
                    + change_caption(block, editing))
     else:
         st.caption("Block JSON: the imported action. Flow JSON: a new flow around it. "
-                   + change_caption(block, editing))
+                   + change_caption(block, editing) + placeholder_caption(block))
     if editing is not None:
         render_rewrite_offer(block, editing)
     show_list(problems, heading=f"**Problems** · {count_text(problems)}")

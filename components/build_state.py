@@ -35,6 +35,7 @@ TABS = ("Request", "Response fields", "Identifier & branches")
 EDITOR_FRAGMENT = "build-editor"
 DOWNLOADS_FRAGMENT = "build-downloads"
 PREVIEW_FRAGMENT = "build-preview"
+MAP_FRAGMENT = "build-map"
 
 
 @dataclass
@@ -84,7 +85,7 @@ def changed(*, file_names: bool = False) -> NoReturn:
     """End a widget callback that changed the block: rerun the open section and the preview (and
     the download buttons when ``file_names``: their names carry the Identifier). The last
     statement of the callback: it stops it."""
-    parts = [EDITOR_FRAGMENT, PREVIEW_FRAGMENT] + ([DOWNLOADS_FRAGMENT] if file_names else [])
+    parts = [EDITOR_FRAGMENT, PREVIEW_FRAGMENT, MAP_FRAGMENT] + ([DOWNLOADS_FRAGMENT] if file_names else [])
     st.rerun(scope=parts)
 
 

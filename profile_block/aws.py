@@ -129,6 +129,8 @@ def client_config(max_pool_connections: int = DEFAULT_POOL_CONNECTIONS, retries:
 
 _clients: dict[tuple[Connection, int, bool], Any] = {}
 _clients_lock = threading.Lock()
+# id(client) -> (client, its connection), for code that holds only the client (profile_arn).
+_connections: dict[int, tuple[Any, Connection]] = {}
 
 
 def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_CONNECTIONS, *,
@@ -148,13 +150,24 @@ def get_client(connection: Connection, max_pool_connections: int = DEFAULT_POOL_
         if client is None:
             client = _new_client(connection, max_pool_connections, retries)
             _clients[key] = client
+            _connections[id(client)] = (client, connection)
         return client
+
+
+def connection_of(client: Any) -> Connection | None:
+    """The connection a client of ``get_client`` was made for (None for any other client); a
+    wrapper (a batch run's paced client) is looked through to the client it wraps."""
+    client = getattr(client, "wrapped", client)
+    with _clients_lock:
+        known = _connections.get(id(client))
+    return known[1] if known and known[0] is client else None
 
 
 def forget_clients() -> None:
     """Drop every cached client (after the user changed the shared config, and in tests)."""
     with _clients_lock:
         _clients.clear()
+        _connections.clear()
 
 
 def client_attempts(client: Any) -> int:

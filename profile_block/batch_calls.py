@@ -142,6 +142,15 @@ class PacedClient:
         self._local = threading.local()
         self._answered = False       # has the service answered any call of this run?
 
+    @property
+    def wrapped(self) -> Any:
+        """The client underneath (whose connection says the account and region: ProfileARN)."""
+        return self._client
+
+    @property
+    def meta(self) -> Any:
+        return self._client.meta
+
     def start_row(self) -> None:
         self._local.attempts = 0
 

@@ -10,13 +10,14 @@ Input columns, in any order, one row per test contact:
 - ``expect_branch`` (optional): Success, MultipleFoundError, NoneFoundError or NoMatchingError;
   an empty cell expects nothing of the branch.
 - ``expect.<field>`` (optional): the ``$.Customer.<field>`` value the row must produce, for
-  ProfileId or any response field (``expect.FirstName``, ``expect.Attributes.tier``); an empty
+  ProfileId, ProfileARN or any response field (``expect.FirstName``, ``expect.Attributes.tier``); an empty
   cell means "not set" (the flow gets no value).
 
 Results: the input columns, then ``branch``, ``next_action``, ``reason``, ``matches``,
-``elapsed_ms``, ``attempts`` (SearchProfiles calls made for the row), ``customer.ProfileId`` and
-one ``customer.<field>`` column per response field of the block (empty = not set), ``result``
-(pass, fail, or empty when the row expects nothing) and ``mismatches`` (what did not hold, in words).
+``elapsed_ms``, ``attempts`` (SearchProfiles calls made for the row), ``customer.ProfileId``,
+``customer.ProfileARN`` and one ``customer.<field>`` column per response field of the block
+(empty = not set), ``result`` (pass, fail, or empty when the row expects nothing) and
+``mismatches`` (what did not hold, in words).
 
 Written cells are spreadsheet-safe: one a spreadsheet would run as a formula gets a leading
 ``'`` (``studio_files.spreadsheet_cells``; phone numbers stay as they are), and reading takes it
@@ -46,6 +47,7 @@ from profile_block.block import (
     SUCCESS,
     GetProfileBlock,
 )
+from profile_block.customer_data import ALWAYS_SET
 from profile_block.fields import field_for
 from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
 from profile_block.surrogates import is_unicode, surrogate_problem
@@ -71,8 +73,9 @@ class BatchInputError(ValueError):
 
 
 def customer_fields(block: GetProfileBlock) -> list[str]:
-    """The ``$.Customer`` fields a result row reports: ProfileId, then the block's fields once each."""
-    return list(dict.fromkeys([PROFILE_ID, *block.fields]))
+    """The ``$.Customer`` fields a result row reports: ProfileId, ProfileARN, then the block's fields
+    once each."""
+    return list(dict.fromkeys([*ALWAYS_SET, *block.fields]))
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def read_columns(header: Sequence[str], block: GetProfileBlock, name: str = "the
             branch_index = index
         elif column.startswith(EXPECT_PREFIX):
             field_name = column[len(EXPECT_PREFIX):]
-            if field_name != PROFILE_ID and field_for(field_name) is None:
+            if field_name not in ALWAYS_SET and field_for(field_name) is None:
                 unknown.append(f"'{column}' (no response field {field_name or '(empty)'})")
                 continue
             canonical = column
@@ -158,7 +161,7 @@ def read_columns(header: Sequence[str], block: GetProfileBlock, name: str = "the
         raise BatchInputError(
             f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}. Columns are "
             f"{ID}, contact paths (CustomerEndpoint.Address, Attributes.<key>, ...), {EXPECT_BRANCH} "
-            f"and {EXPECT_PREFIX}<field> (ProfileId or a response field such as FirstName)")
+            f"and {EXPECT_PREFIX}<field> (ProfileId, ProfileARN or a response field such as FirstName)")
     given = {path for _, path in paths}
     missing = [path for path in contact_paths(block) if path not in given]
     if missing:

@@ -18,6 +18,7 @@ show it next to the widget that caused it. Part names (the only ones used):
     "branch:<ErrorType>"       a transition: "branch:Success", "branch:MultipleFoundError", ...
     "branches"                 Transitions as a whole (only when reading an action: bad shape)
     "flow"                     the flow document as a whole (only from flow.validate_flow)
+    "reads:<member>"           $.Customer.<member> read later in the flow (flow_reads)
     "document"                 the JSON text as a whole: keys written twice (flow.document_problems)
 """
 
@@ -122,6 +123,8 @@ class Problem:
             return f"field {rest}"
         if kind == "branch":
             return f"{BRANCH_LABELS.get(rest, rest)} branch"
+        if kind == "reads":   # flow_reads: a value an action after the block reads
+            return f"$.Customer.{rest}"
         return {"identifier": "action Identifier", "fields": "response fields",
                 "budget": "attribute budget", "flow": "whole flow",
                 "document": "whole document"}.get(kind, kind)

@@ -416,10 +416,10 @@ CONTACTS.csv (UTF-8, the first line names the columns):
                    needs a column)
   expect_branch    optional: Success, MultipleFoundError, NoneFoundError or NoMatchingError
   expect.<field>   optional: the $.Customer.<field> value the row must produce (ProfileId,
-                   FirstName, Attributes.tier ...); an empty cell means "not set"
+                   ProfileARN, FirstName, Attributes.tier ...); an empty cell means "not set"
 results: the input columns, then branch, next_action, reason, matches, elapsed_ms, attempts,
-customer.ProfileId and customer.<field> per response field of the block, result (pass, fail,
-or empty when the row expects nothing) and mismatches.
+customer.ProfileId, customer.ProfileARN and customer.<field> per response field of the block,
+result (pass, fail, or empty when the row expects nothing) and mismatches.
 
 example (against a local service: python -m profiles_sandbox --port 4599):
   python -m profile_block batch block.json contacts.csv --endpoint http://127.0.0.1:4599 \\

@@ -33,6 +33,7 @@ from profile_block.document import (  # noqa: F401 -- re-exported: the flow API 
     load_document,
     read_document,
 )
+from profile_block.flow_reads import reads_problems
 from profile_block.merge import merged_metadata
 from profile_block.problem_location import position_at, with_block_paths
 from profile_block.surrogates import is_about_lone_surrogates
@@ -62,8 +63,9 @@ def wrap_in_flow(block: GetProfileBlock) -> dict[str, Any]:
     """A whole importable flow: the block as StartAction plus one ending action per branch target.
 
     Every branch target gets a ``DisconnectParticipant`` ending action (targets shared by several
-    branches get one); unconnected branches share one generated ending action, whose Identifier
-    is written into the block's transitions, so every NextAction resolves.
+    branches get one), with the typed name as its Identifier and ``isFriendlyName`` metadata;
+    unconnected branches share one generated ending action, whose Identifier is written into the
+    block's transitions, so every NextAction resolves.
     """
     action = block.to_action()
     transitions = action["Transitions"]
@@ -79,6 +81,10 @@ def wrap_in_flow(block: GetProfileBlock) -> dict[str, Any]:
     action_metadata: dict[str, Any] = {block.action_id: merged_metadata(entry, block, block)}
     for i, target in enumerate(endings):
         action_metadata[target] = {"position": {"x": ENDING_X, "y": ENDING_Y0 + i * ENDING_DY}}
+        if target != unconnected:
+            # A typed target is a name, not an id: the designer shows it on the placeholder only
+            # when the metadata says so (console exports mark a named block this way).
+            action_metadata[target]["isFriendlyName"] = True
     return {
         "Version": FLOW_VERSION,
         "StartAction": block.action_id,
@@ -190,7 +196,8 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
 
     The one verdict of a document: ``validate`` prints it and the Build page shows it for the
     document it would download. Keys written twice anywhere are errors (part "document": which copy
-    counts depends on the reader), and so is a lone surrogate anywhere (text that is not Unicode).
+    counts depends on the reader), and so is a lone surrogate anywhere (text that is not Unicode). A
+    flow's ``$.Customer`` reads that the blocks before them do not bring back are warnings (``flow_reads``).
     """
     problems = [Problem("error", "document", duplicate.message(doc.text),
                         position=position_at(doc.text, duplicate.again)) for duplicate in doc.duplicates]
@@ -202,7 +209,8 @@ def document_problems(doc: ImportedDocument) -> tuple[int, list[Problem]]:
         found = with_block_paths(doc.document, validate_action(doc.document), (), block_id)
     else:
         blocks = len(find_get_profile_actions(doc.document))
-        found = validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff")))
+        found = (validate_flow(doc.document, size=len(doc.text.removeprefix("\ufeff")))
+                 + reads_problems(doc.document))
     if doc.lone_surrogates:
         # Each place is said once, with its line and column, not again by the block's own check.
         found = [p for p in found if not is_about_lone_surrogates(p.message)]

@@ -23,6 +23,7 @@ from profile_block import references
 from profile_block.aws import describe_connection_error, error_class
 from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
 from profile_block.fields import MAX_VALUE_LENGTH, field_for, profile_value
+from profile_block.profile_arn import PROFILE_ARN_PATH, arn_for
 
 # Two results tell one from many; five also show the user a few of the matches.
 MAX_RESULTS = 5
@@ -124,12 +125,14 @@ def choose_branch(item_count: int, has_next_token: bool) -> str:
     return MULTIPLE_FOUND
 
 
-def customer_attributes(profile: Mapping[str, Any], field_names: Sequence[str]) -> dict[str, str | None]:
-    """``$.Customer.*`` -> value for a matched profile: ProfileId always, then each selected field.
+def customer_attributes(profile: Mapping[str, Any], field_names: Sequence[str],
+                        arn: str | None = None) -> dict[str, str | None]:
+    """``$.Customer.*`` -> value for a matched profile: ProfileId and ProfileARN always, then each
+    selected field.
 
     A field the profile lacks (or an unknown field name) maps to None: the flow leaves it not set.
     """
-    customer: dict[str, str | None] = {PROFILE_ID_PATH: profile.get("ProfileId")}
+    customer: dict[str, str | None] = {PROFILE_ID_PATH: profile.get("ProfileId"), PROFILE_ARN_PATH: arn}
     for name in field_names:
         response_field = field_for(name)
         customer[f"$.Customer.{name}"] = profile_value(profile, response_field) if response_field else None
@@ -176,6 +179,7 @@ class LookupResult:
     contact: dict[str, str] = field(default_factory=dict)         # the test contact used
     elapsed_ms: float = 0.0
     error_class: str = ""                             # e.g. "ThrottlingException" on the Error branch
+    arn_note: str = ""                                # why $.Customer.ProfileARN is unknown ("" if known)
 
     @property
     def contact_text(self) -> str:
@@ -184,8 +188,10 @@ class LookupResult:
         return "; ".join(shown) or "(no contact values)"
 
     def customer_rows(self) -> list[tuple[str, str]]:
-        """(path, value) rows for display; a not-set value reads "not set"."""
-        return [(path, NOT_SET if value is None else value) for path, value in self.customer.items()]
+        """(path, value) rows for display; a not-set value reads "not set", an ARN that could not be
+        worked out "unknown: <why>"."""
+        return [(path, f"unknown: {self.arn_note}" if path == PROFILE_ARN_PATH and self.arn_note
+                 else NOT_SET if value is None else value) for path, value in self.customer.items()]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: branch, customer, reason, request first (the CLI's documented output)."""
@@ -234,9 +240,10 @@ def run_lookup(client: Any, block: GetProfileBlock, contact: Mapping[str, str], 
     what = searched.join(f"{k} = {v}" for k, v in criteria)
     if branch == SUCCESS:
         profile = items[0]
+        arn, arn_note = arn_for(client, domain, profile.get("ProfileId"))
         return done(branch, f"Exactly one profile matched {what}.", request=request,
-                    response=_without_metadata(response), matches=items,
-                    customer=customer_attributes(profile, block.fields))
+                    response=_without_metadata(response), matches=items, arn_note=arn_note,
+                    customer=customer_attributes(profile, block.fields, arn))
     if branch == NONE_FOUND:
         reason = f"No profile matched {what}."
     else:

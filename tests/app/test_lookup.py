@@ -83,8 +83,11 @@ def test_success_shows_the_branch_its_next_action_and_the_attributes(sandbox):
     assert "**Success** branch" in banner and "`next-Success`" in banner
     attributes = tables(at)["Attribute"]
     rows = dict(zip(attributes["Attribute"], attributes["Value"], strict=True))
-    assert list(rows) == ["$.Customer.ProfileId", "$.Customer.FirstName", "$.Customer.ShippingCity",
-                          "$.Customer.Attributes.tier", "$.Customer.ShippingProvince"]
+    assert list(rows) == ["$.Customer.ProfileId", "$.Customer.ProfileARN", "$.Customer.FirstName",
+                          "$.Customer.ShippingCity", "$.Customer.Attributes.tier",
+                          "$.Customer.ShippingProvince"]
+    assert rows["$.Customer.ProfileARN"] == ("arn:aws:profile:us-east-1:000000000000:domains/demo/profiles/"
+                                             + rows["$.Customer.ProfileId"])
     assert rows["$.Customer.FirstName"] == "Maria" and rows["$.Customer.ShippingCity"] == "Seattle"
     assert rows["$.Customer.ShippingProvince"] == "not set"
     assert any('"KeyName": "_phone"' in c.value for c in at.code)   # the exact request is shown

@@ -25,9 +25,11 @@ def test_demo_numbers_take_each_branch_and_show_the_attributes(page: Page, app_u
     expect(page.get_by_role("textbox", name=PHONE, exact=True)).to_have_value("+15555550100")
     run_lookup(page, "+15555550100")
     expect(banner(page)).to_contain_text("Success branch")
-    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute", count=2)}
+    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute", count=3)}
     assert rows["$.Customer.FirstName"] == "Maria"
     assert re.fullmatch(r"[0-9a-f]{32}", rows["$.Customer.ProfileId"])
+    assert rows["$.Customer.ProfileARN"] == \
+        f"arn:aws:profile:us-east-1:000000000000:domains/demo/profiles/{rows['$.Customer.ProfileId']}"
 
     run_lookup(page, "+15555550111")
     expect(banner(page)).to_contain_text("Multiple found branch")

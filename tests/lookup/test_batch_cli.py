@@ -83,13 +83,16 @@ def test_every_expectation_holds_exit_0_results_to_out(endpoint, clean_env, file
     results = read_results(out)
     assert list(results.columns) == [
         "id", PHONE, "expect_branch", "expect.FirstName", "branch", "next_action", "reason", "matches",
-        "elapsed_ms", "attempts", "customer.ProfileId", "customer.FirstName", "customer.Attributes.tier",
-        "result", "mismatches"]
+        "elapsed_ms", "attempts", "customer.ProfileId", "customer.ProfileARN", "customer.FirstName",
+        "customer.Attributes.tier", "result", "mismatches"]
     assert results["id"].tolist() == ["maria", "chens", "nobody", "empty"]
     assert results["branch"].tolist() == ["Success", "MultipleFoundError", "NoneFoundError",
                                           "NoMatchingError"]
     assert results["next_action"].tolist() == [f"batch-block-{b}" for b in results["branch"]]
     assert results["customer.FirstName"].tolist() == ["Maria", "", "", ""]
+    maria = results["customer.ProfileId"][0]
+    assert results["customer.ProfileARN"].tolist() == [
+        f"arn:aws:profile:us-east-1:000000000000:domains/demo/profiles/{maria}", "", "", ""]
     assert results["customer.Attributes.tier"].tolist() == ["gold", "", "", ""]
     assert results["matches"].tolist() == ["1", "2", "0", ""]
     assert results["attempts"].tolist() == ["1", "1", "1", "0"]     # the empty value sends nothing

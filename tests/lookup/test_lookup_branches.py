@@ -32,9 +32,9 @@ def test_each_demo_number_takes_its_branch(client: Any, number: str, branch: str
     assert number in result.reason
 
 
-def test_success_always_sets_profile_id(client: Any):
+def test_success_always_sets_profile_id_and_arn(client: Any):
     result = run_lookup(client, make_block(("_phone", PHONE_REF)), phone_contact("+15555550100"), DOMAIN)
-    assert list(result.customer) == ["$.Customer.ProfileId"]
+    assert list(result.customer) == ["$.Customer.ProfileId", "$.Customer.ProfileARN"]
     assert result.customer["$.Customer.ProfileId"] == result.matches[0]["ProfileId"]
 
 

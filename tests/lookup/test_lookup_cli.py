@@ -63,7 +63,11 @@ def test_each_branch_exits_zero_with_json(endpoint, clean_env, action_file, numb
         assert out["customer"]["$.Customer.FirstName"] == "Maria"
         assert out["customer"]["$.Customer.BillingCity"] == "Tacoma"
         assert out["customer"]["$.Customer.Attributes.tier"] == "gold"
-        assert out["customer"]["$.Customer.ProfileId"]
+        profile_id = out["customer"]["$.Customer.ProfileId"]
+        assert profile_id
+        assert out["customer"]["$.Customer.ProfileARN"] == \
+            f"arn:aws:profile:us-east-1:000000000000:domains/demo/profiles/{profile_id}"
+        assert out["arn_note"] == ""
     else:
         assert out["customer"] == {}
 

@@ -190,16 +190,17 @@ def test_result_columns_and_cells_follow_the_block_fields():
     columns = read_columns(["id", PHONE, "expect_branch"], block)
     assert columns.result_columns(block) == [
         "id", PHONE, "expect_branch", "branch", "next_action", "reason", "matches", "elapsed_ms", "attempts",
-        "customer.ProfileId", "customer.FirstName", "customer.LastName", "customer.Attributes.tier",
-        "result", "mismatches"]
+        "customer.ProfileId", "customer.ProfileARN", "customer.FirstName", "customer.LastName",
+        "customer.Attributes.tier", "result", "mismatches"]
     row = TestContact(1, ("a", "+1", "Success"), {PHONE: "+1"}, SUCCESS)
     found = LookupResult(SUCCESS, "next-1", "Exactly one profile matched.", elapsed_ms=12.345,
-                         customer={"$.Customer.ProfileId": "p1", "$.Customer.FirstName": "Maria",
+                         customer={"$.Customer.ProfileId": "p1", "$.Customer.ProfileARN": "arn:p1",
+                                   "$.Customer.FirstName": "Maria",
                                    "$.Customer.LastName": None, "$.Customer.Attributes.tier": "gold"},
                          response={"Items": [{}]}, matches=[{}])
     assert result_cells(row, found, block, "pass", [], 2) == [
         "a", "+1", "Success", "Success", "next-1", "Exactly one profile matched.", "1", "12.3", "2",
-        "p1", "Maria", "", "gold", "pass", ""]
+        "p1", "arn:p1", "Maria", "", "gold", "pass", ""]
     many = LookupResult(MULTIPLE_FOUND, "", "5+ profiles", response={"Items": [{}] * 5, "NextToken": "t"},
                         matches=[{}] * 5)
     assert result_cells(row, many, block, "", [], 1)[6] == "5+"

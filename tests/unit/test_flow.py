@@ -21,6 +21,7 @@ from profile_block.flow import (
     validate_flow,
     wrap_in_flow,
 )
+from profile_block.flow_graph import read_graph
 from profile_block.splice import export, open_block
 from tests.unit.helpers import about, errors, valid_block
 from tests.unit.strategies import valid_blocks
@@ -145,6 +146,17 @@ def test_every_next_action_of_a_wrapped_flow_resolves() -> None:
                     if e["ErrorType"] == "NoneFoundError"]
     assert generated not in ("ok", "err") and generated in ids
     assert validate_flow(flow) == []
+
+
+def test_typed_branch_targets_become_placeholders_the_designer_shows_by_name() -> None:
+    block = valid_block(branches={"Success": "Greet caller", "MultipleFoundError": "",
+                                  "NoneFoundError": "", "NoMatchingError": ""})
+    flow = wrap_in_flow(block)
+    meta = flow["Metadata"]["ActionMetadata"]
+    assert meta["Greet caller"]["isFriendlyName"] is True
+    generated = flow["Actions"][0]["Transitions"]["Errors"][0]["NextAction"]
+    assert "isFriendlyName" not in meta[generated] and "isFriendlyName" not in meta[block.action_id]
+    assert read_graph(flow).actions["Greet caller"].described == "'Greet caller' (Disconnect / hang up)"
 
 
 def test_wrapped_blocks_do_not_overlap_on_the_canvas() -> None:

@@ -105,9 +105,11 @@ PROFILE = {
 }
 
 
-def test_customer_attributes_profile_id_first_then_fields_in_block_order():
-    customer = customer_attributes(PROFILE, ["ShippingCity", "FirstName"])
-    assert list(customer) == ["$.Customer.ProfileId", "$.Customer.ShippingCity", "$.Customer.FirstName"]
+def test_customer_attributes_profile_id_and_arn_first_then_fields_in_block_order():
+    customer = customer_attributes(PROFILE, ["ShippingCity", "FirstName"], "arn:x")
+    assert list(customer) == ["$.Customer.ProfileId", "$.Customer.ProfileARN", "$.Customer.ShippingCity",
+                              "$.Customer.FirstName"]
+    assert customer["$.Customer.ProfileARN"] == "arn:x"
     assert customer["$.Customer.ProfileId"] == "p-1"
     assert customer["$.Customer.ShippingCity"] == "Porto"
 
@@ -129,7 +131,7 @@ def test_customer_attributes_every_group_text_twin_and_not_set():
 
 def test_all_55_standard_fields_map_without_empty_strings():
     customer = customer_attributes(PROFILE, [f.name for f in STANDARD_FIELDS])
-    assert len(customer) == 1 + len(STANDARD_FIELDS)
+    assert len(customer) == 2 + len(STANDARD_FIELDS)   # ProfileId, ProfileARN, the fields
     assert "" not in customer.values()
 
 
