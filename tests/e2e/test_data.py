@@ -82,8 +82,9 @@ def test_a_profile_added_on_the_data_page_is_found_in_lookup(page: Page, app_url
     go_to_lookup(page)
     run_lookup(page, "+15550007777")
     expect(banner(page)).to_contain_text("Success branch")
-    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute", count=1)}
-    assert rows["$.Customer.ProfileId"] == profile_id
+    rows = {r["Attribute"]: r["Value"] for r in table_rows(page, "Attribute", count=2)}
+    assert rows["$.Customer.ProfileId"] == profile_id   # and its ProfileARN
+    assert rows["$.Customer.ProfileARN"].endswith(f":domains/demo/profiles/{profile_id}")
 
 
 def test_a_bad_field_is_named_beside_it_and_nothing_is_saved(page: Page, app_url: str):
