@@ -217,12 +217,18 @@ def _load_command(args: argparse.Namespace) -> int:
 
 
 def _open_source(name: str) -> BinaryIO:
-    """The CSV's bytes as a seekable file (stdin is copied to a temporary file first: a load that
-    finds its new database made by another process meanwhile reads the rows again)."""
-    if name != "-":
-        return open(name, "rb")     # noqa: SIM115 (closed by the caller's with)
+    """The CSV's bytes as a seekable file: stdin or a pipe is copied to a temporary file first (a
+    load that finds its new database made by another process meanwhile reads the rows again, and
+    an error names the byte that is not UTF-8 by reading from the start)."""
+    given = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 (closed below or by the caller)
+    if given.seekable():
+        return given
     copy = tempfile.TemporaryFile()
-    shutil.copyfileobj(sys.stdin.buffer, copy)
+    try:
+        shutil.copyfileobj(given, copy)
+    finally:
+        if given is not sys.stdin.buffer:
+            given.close()
     copy.seek(0)
     return copy
 
