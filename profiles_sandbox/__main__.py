@@ -30,10 +30,11 @@ from types import FrameType
 from typing import BinaryIO, NoReturn, TextIO
 
 from . import csv_io
-from .api import is_loopback
 from .demo import parse_seed
-from .server import DEFAULT_ACCESS_KEY, DEFAULT_DB_PATH, bind_socket, endpoint_url, make_server
-from .store import Store, StoreUnusable, check_database_path, is_new_database, open_store
+from .store import DEFAULT_DB_PATH, Store, StoreUnusable, check_database_path, is_new_database, open_store
+
+# The HTTP side (.api, .server: starlette, uvicorn) is imported by the commands that serve only:
+# load and dump start faster without it.
 
 PROG = "profiles_sandbox"
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
@@ -53,6 +54,7 @@ def fail(message: str) -> NoReturn:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .server import DEFAULT_ACCESS_KEY
     parser = OneLineParser(prog=f"python -m {PROG}",
                            description="Local Amazon Connect Customer Profiles service for boto3.",
                            epilog=f"Profiles as CSV: 'python -m {PROG} load --help', "
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(argv: list[str]) -> int:
+    from .api import is_loopback
+    from .server import bind_socket, endpoint_url, make_server
     args = build_parser().parse_args(argv)
     if not is_loopback(args.host) and not args.allow_remote:
         fail(f"--host {args.host} is not a loopback address; the sandbox serves this machine only "
