@@ -20,10 +20,9 @@ from .admin import admin_routes
 from .api import MAX_BODY_BYTES, Faults, create_app, is_loopback
 from .demo import parse_seed
 from .read_deadline import with_read_timeout
-from .store import Store, open_store
+from .store import DEFAULT_DB_PATH, Store, open_store
 
 DEFAULT_ACCESS_KEY = "sandbox"
-DEFAULT_DB_PATH = ".data/sandbox.sqlite3"
 STARTUP_TIMEOUT_S = 30.0
 log = logging.getLogger("profiles_sandbox")
 

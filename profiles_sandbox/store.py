@@ -49,6 +49,7 @@ INTEGRATION_KEYS: tuple[str, ...] = (
 # Derived from ProfileId itself; attaching extra values would make the key lie.
 NOT_ATTACHABLE_KEYS = frozenset({PROFILE_ID_KEY})
 
+DEFAULT_DB_PATH = ".data/sandbox.sqlite3"
 BULK_CHUNK = 50_000
 _ID_CHUNK = 500  # ids per "IN (...)" query: well under every SQLite build's variable limit
 # SQL variables a search needs besides its values: 3 per criterion and LIMIT (at most 16), or

@@ -9,6 +9,7 @@ version is installed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-import botocore.session
+import botocore.loaders
 from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "customer-profiles"
@@ -41,8 +42,10 @@ class Violation(str):
 
 
 def load_service_model() -> ServiceModel:
-    """The Customer Profiles model of the installed botocore."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    """The Customer Profiles model of the installed botocore (read by its loader, as a session's
+    get_service_model does, without importing the client machinery a session brings)."""
+    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+    return ServiceModel(loader.load_service_model(SERVICE_NAME, "service-2"), service_name=SERVICE_NAME)
 
 
 @dataclass(frozen=True)
