@@ -40,6 +40,12 @@ DEFAULT_LIST_RESULTS = 100
 DEFAULT_SEARCH_RESULTS = 20
 MAX_LATENCY_MS = 60_000
 MAX_THROTTLE_NEXT = 1_000
+# A "slow" call of slow_next waits this long unless slow_ms says otherwise: longer than the read
+# timeout of a usual client (botocore's default is 60 s, the studio's 10 s), so the client gives up.
+DEFAULT_SLOW_MS = 15_000
+# The counted faults ("exactly the next N calls"), in the order a call takes them.
+NEXT_FAULTS = ("throttle_next", "error_next", "slow_next")
+FAULT_SETTINGS = ("throttle_rate", "error_rate", "latency_ms", *NEXT_FAULTS, "slow_ms")
 # The largest request body read. A real request is a few KB (a profile, a search); 1 MiB leaves
 # room for a 100-attribute profile and keeps a hostile body from costing memory.
 MAX_BODY_BYTES = 1024 * 1024
@@ -155,12 +161,18 @@ class Faults:
     """Run-time fault injection: each profile call (``FAULTED_OPERATIONS``) waits ``latency_ms`` and
     then fails with ThrottlingException with probability ``throttle_rate``, else InternalServerException
     with probability ``error_rate``. ``throttle_next`` = N throttles exactly the next N profile calls
-    (deterministic, for testing clients' retries); it counts down and GET shows it while any remain."""
+    (deterministic, for testing clients' retries); it counts down and GET shows it while any remain.
+    ``error_next`` = N answers exactly the next N with InternalServerException, ``slow_next`` = N
+    makes exactly the next N wait ``slow_ms`` more before they are answered (past a client's read
+    timeout: the client gives up). A call spends at most one of them, throttle first."""
 
     throttle_rate: float = 0.0
     error_rate: float = 0.0
     latency_ms: int = 0
     throttle_next: int = 0
+    error_next: int = 0
+    slow_next: int = 0
+    slow_ms: int = DEFAULT_SLOW_MS
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -173,8 +185,11 @@ class Faults:
         with self._lock:
             settings: dict[str, Any] = {"throttle_rate": self.throttle_rate, "error_rate": self.error_rate,
                                         "latency_ms": self.latency_ms}
-            if self.throttle_next:  # shown only while requests are still to be throttled
-                settings["throttle_next"] = self.throttle_next
+            for name in NEXT_FAULTS:   # shown only while calls are still to be faulted
+                if getattr(self, name):
+                    settings[name] = getattr(self, name)
+            if self.slow_next:
+                settings["slow_ms"] = self.slow_ms
             return settings
 
     def update(self, changes: dict[str, Any]) -> dict[str, Any]:
@@ -184,8 +199,17 @@ class Faults:
             raise ValueError(problem)
         with self._lock:
             for name, value in changes.items():
-                setattr(self, name, int(value) if name in ("latency_ms", "throttle_next") else float(value))
+                setattr(self, name, float(value) if name.endswith("_rate") else int(value))
         return self.as_dict()
+
+    def take_slow_ms(self) -> int:
+        """The extra wait of one call: ``slow_ms`` while ``slow_next`` lasts (and spends one), else 0.
+        Taken when the call comes in, before ``draw``: the call is slow, not also failed."""
+        with self._lock:
+            if self.throttle_next or self.error_next or not self.slow_next:
+                return 0
+            self.slow_next -= 1
+            return self.slow_ms
 
     def draw(self) -> ApiError | None:
         """The injected failure for one request, if any."""
@@ -194,6 +218,10 @@ class Faults:
                 self.throttle_next -= 1
                 return ApiError(429, "ThrottlingException", "Rate exceeded (injected by the sandbox's "
                                 "throttle_next fault setting).")
+            if self.error_next > 0:
+                self.error_next -= 1
+                return ApiError(500, "InternalServerException", "Internal failure (injected by the "
+                                "sandbox's error_next fault setting).")
             throttle, error, roll = self.throttle_rate, self.error_rate, self._random.random()
         if roll < throttle:
             return ApiError(429, "ThrottlingException", "Rate exceeded (injected by the sandbox's "
@@ -216,27 +244,27 @@ FAULTED_OPERATIONS = frozenset({"SearchProfiles", "BatchGetProfile", "CreateProf
 def check_fault_settings(settings: Any) -> str | None:
     """Why these fault settings cannot be applied, or None."""
     if not isinstance(settings, dict):
-        return ("fault settings must be a JSON object with throttle_rate, error_rate, latency_ms "
-                "and/or throttle_next")
-    unknown = sorted(set(settings) - {"throttle_rate", "error_rate", "latency_ms", "throttle_next"})
+        return f"fault settings must be a JSON object with any of {', '.join(FAULT_SETTINGS)}"
+    unknown = sorted(set(settings) - set(FAULT_SETTINGS))
     if unknown:
-        return (f"unknown fault setting(s) {', '.join(unknown)}: use throttle_rate, error_rate, "
-                "latency_ms, throttle_next")
+        return f"unknown fault setting(s) {', '.join(unknown)}: use {', '.join(FAULT_SETTINGS)}"
     for name in ("throttle_rate", "error_rate"):
         if name in settings:
             value = settings[name]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 return f"{name} must be a number from 0 to 1, got {value!r}"
-    if "latency_ms" in settings:
-        value = settings["latency_ms"]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LATENCY_MS:
-            return f"latency_ms must be a whole number from 0 to {MAX_LATENCY_MS}, got {value!r}"
-    if "throttle_next" in settings:
-        value = settings["throttle_next"]
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_THROTTLE_NEXT:
-            return f"throttle_next must be a whole number from 0 to {MAX_THROTTLE_NEXT}, got {value!r}"
+    for name in ("latency_ms", "slow_ms"):
+        if name in settings:
+            value = settings[name]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LATENCY_MS:
+                return f"{name} must be a whole number from 0 to {MAX_LATENCY_MS}, got {value!r}"
+    for name in NEXT_FAULTS:
+        if name in settings:
+            value = settings[name]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_THROTTLE_NEXT:
+                return f"{name} must be a whole number from 0 to {MAX_THROTTLE_NEXT}, got {value!r}"
     return None
 
 
@@ -423,8 +451,8 @@ def access_key_of(authorization: str | None) -> str | None:
 
 
 async def inject_faults(faults: Faults, request: Request) -> None:
-    """Wait the injected latency, then raise the injected failure, if any."""
-    latency_ms = faults.as_dict()["latency_ms"]
+    """Wait the injected latency (and a slow_next call's wait), then raise the injected failure, if any."""
+    latency_ms = faults.as_dict()["latency_ms"] + faults.take_slow_ms()
     if latency_ms:
         await asyncio.sleep(latency_ms / 1000)
         if await request.is_disconnected():   # nobody is waiting: spend no fault on it

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ReadTimeoutError
 
 from profiles_sandbox.server import RunningSandbox, start_in_thread
 from tests.sandbox.conftest import http, make_client
@@ -49,3 +51,39 @@ def test_throttle_next_can_be_cancelled(running):
 def test_bad_throttle_next_is_rejected(running, value):
     status, body = set_faults(running, throttle_next=value)
     assert status == 400 and "throttle_next must be a whole number" in body["Message"]
+
+
+SEARCH = {"DomainName": "demo", "KeyName": "_phone", "Values": ["+15555550100"]}
+
+
+def test_exactly_the_next_n_calls_fail_with_a_service_error(running):
+    client = make_client(running.endpoint_url)
+    status, body = set_faults(running, error_next=2)
+    assert status == 200 and body["error_next"] == 2
+    assert client.list_domains()["Items"]          # a connection check spends none of them
+    for _ in range(2):
+        with pytest.raises(client.exceptions.InternalServerException, match="error_next"):
+            client.search_profiles(**SEARCH)
+    assert len(client.search_profiles(**SEARCH)["Items"]) == 1
+    assert "error_next" not in http("GET", f"{running.endpoint_url}/_sandbox/faults")[2]
+
+
+def test_slow_next_outlasts_the_client_read_timeout_then_calls_are_quick_again(running):
+    impatient = make_client(running.endpoint_url,
+                            config=Config(retries={"total_max_attempts": 1}, read_timeout=0.5))
+    status, body = set_faults(running, slow_next=1, slow_ms=2_000)
+    assert status == 200 and body["slow_next"] == 1 and body["slow_ms"] == 2_000
+    assert impatient.list_domains()["Items"]       # not a profile call: answered at once
+    with pytest.raises(ReadTimeoutError):
+        impatient.search_profiles(**SEARCH)
+    # Spent: the next call is answered within the client's 0.5 s read timeout.
+    assert len(impatient.search_profiles(**SEARCH)["Items"]) == 1
+    assert http("GET", f"{running.endpoint_url}/_sandbox/faults")[2] == {
+        "throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0}
+
+
+@pytest.mark.parametrize(("name", "value"), [("error_next", -1), ("slow_next", 1.5), ("slow_ms", 60_001),
+                                             ("slow_next", True)])
+def test_bad_next_faults_are_rejected(running, name, value):
+    status, body = set_faults(running, **{name: value})
+    assert status == 400 and f"{name} must be a whole number" in body["Message"]
