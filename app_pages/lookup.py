@@ -8,9 +8,18 @@ profile_block.lookup.run_lookup, the widgets are components.lookup_*.
 
 import streamlit as st
 
-from components import block_link, connection, flow_map, lookup_block, lookup_contact, lookup_result
+from components import (
+    block_link,
+    connection,
+    flow_map,
+    lookup_block,
+    lookup_contact,
+    lookup_faults,
+    lookup_result,
+)
 from components import build_state as state
 from components.text import literal
+from profile_block import aws
 from profile_block.lookup import run_lookup
 
 block_link.restore()
@@ -39,6 +48,7 @@ with contact_col:
     if active is not None and active.is_local:
         lookup_contact.render_example_buttons(block, active.examples)
         lookup_contact.render_examples(active.examples)
+    fail_next_slot = st.container()   # filled after the lookup: it shows whether the lookup spent it
 
 with result_col:
     run = st.session_state.pop(lookup_contact.RUN_NOW, False) or run
@@ -54,4 +64,7 @@ with result_col:
         result = last[0]
         flow_map.render_trace(block, state.editing(), result.branch, result.next_action)
 
+if active is not None and active.is_local and active.connection and active.connection.endpoint_url:
+    with fail_next_slot:
+        lookup_faults.render(active.connection.endpoint_url, aws.client_attempts(active.client()))
 lookup_result.render_history(st.session_state.get(lookup_result.HISTORY, []))

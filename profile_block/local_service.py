@@ -161,5 +161,42 @@ def get_faults(endpoint: str) -> dict[str, Any]:
 
 
 def set_faults(endpoint: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change fault settings (throttle_rate, error_rate, latency_ms, throttle_next); the new ones."""
+    """Change fault settings (throttle_rate, error_rate, latency_ms, throttle_next, error_next,
+    slow_next, slow_ms); the new ones."""
     return _call(endpoint, "POST", "/_sandbox/faults", changes)
+
+
+# "Make the next lookup fail": each failure is a counted fault of the service (it fails exactly the
+# next N profile calls; domain calls such as the connection check spend none of it).
+NEXT_LOOKUP_FAILURES: dict[str, str] = {
+    "Throttled": "throttle_next",
+    "Service error": "error_next",
+    "Slow past the timeout": "slow_next",
+}
+SLOW_MARGIN_MS = 2_000      # a slow call waits this much longer than the client's read timeout
+
+
+def fail_next_lookup(endpoint: str, failure: str, calls: int, read_timeout_s: float) -> dict[str, Any]:
+    """Make the next lookup fail with ``failure`` (a key of ``NEXT_LOOKUP_FAILURES``): the next
+    ``calls`` profile calls fail (a lookup's client retries, so every attempt must fail), a slow
+    one waiting past ``read_timeout_s``. Other pending failures are cancelled: one at a time.
+    The new fault settings."""
+    setting = NEXT_LOOKUP_FAILURES[failure]
+    changes: dict[str, Any] = {name: 0 for name in NEXT_LOOKUP_FAILURES.values()}
+    changes[setting] = calls
+    if setting == "slow_next":
+        changes["slow_ms"] = int(read_timeout_s * 1000) + SLOW_MARGIN_MS
+    return set_faults(endpoint, changes)
+
+
+def cancel_next_failures(endpoint: str) -> dict[str, Any]:
+    """Cancel every pending "next N calls" failure; the new fault settings."""
+    return set_faults(endpoint, {name: 0 for name in NEXT_LOOKUP_FAILURES.values()})
+
+
+def pending_failure(settings: dict[str, Any]) -> tuple[str, int] | None:
+    """The "next N calls" failure the service still has pending (its name here and N), if any."""
+    for failure, setting in NEXT_LOOKUP_FAILURES.items():
+        if settings.get(setting):
+            return failure, int(settings[setting])
+    return None
