@@ -18,7 +18,8 @@ SLOW_LOOKUP_MS = (aws.MAX_ATTEMPTS * (aws.READ_TIMEOUT_S + 5) + 20) * 1000   # e
 
 def fail_next_lookup(page: Page, failure: str) -> None:
     page.get_by_text("Make the next lookup fail").click()
-    choice = page.get_by_role("radiogroup", name="Failure").get_by_role("radio", name=re.compile(f"^{failure}"))
+    group = page.get_by_role("radiogroup", name="Failure")
+    choice = group.get_by_role("radio", name=re.compile(f"^{failure}"))
     choice.check(force=True)       # Streamlit hides the input under its own drawing
     expect(choice).to_be_checked()
     wait_until_idle(page)
@@ -37,7 +38,8 @@ def test_the_next_lookup_fails_on_demand_then_lookups_work_again(page: Page, app
     # A fresh connection check (what a reload or Retry does) neither fails nor spends it.
     page.get_by_role("button", name="Retry / refresh").click()
     wait_until_idle(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Local sandbox at http://"))).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(re.compile(r"Local sandbox at http://"))).to_be_visible()
     expect(page.get_by_text(re.compile(f"The next lookup will fail: {failure}"))).to_be_visible()
 
     run_lookup(page, "+15555550100")
