@@ -72,7 +72,7 @@ st.caption("Amazon Connect › Customer profiles › **Get profile** (flow-langu
 build_import.render_import()
 build_import.render_banner(state.block())
 block_link.render_notice()
-left, right = st.columns([7, 4], gap="large")
+left, right = st.columns([5, 6], gap="medium")   # at 1400 px a key and its value fit on one line
 with left:
     editor()
 with right:

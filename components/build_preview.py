@@ -21,7 +21,7 @@ from components import build_state as state
 from components.problems import count_text, show_list
 from components.session_runs import SessionReader
 from components.text import literal
-from profile_block import flow, splice
+from profile_block import flow, readiness, splice
 from profile_block.block import GetProfileBlock, Problem, read_action
 from profile_block.splice import Opened
 
@@ -236,7 +236,10 @@ def render_status(block: GetProfileBlock, problems: list[Problem]) -> None:
                    + change_caption(block, editing) + placeholder_caption(block))
     if editing is not None:
         render_rewrite_offer(block, editing)
-    show_list(problems, heading=f"**Problems** · {count_text(problems)}")
+    notes = readiness.open_items(block, state.suggested_rows())
+    if any(p.part.startswith("branch") for p in problems):   # the flow's check already says it
+        notes = [n for n in notes if n.part != "branches"]
+    show_list(problems, heading=f"**Problems** · {count_text(problems)}", notes=notes)
 
 
 PREVIEW_LINES, PREVIEW_HEIGHT = 20, 420      # a longer action scrolls in a box this many pixels high
@@ -252,4 +255,6 @@ def render_json(block: GetProfileBlock) -> None:
     # A long action scrolls inside the preview rather than stretching the page, which then stays one
     # screen high with the section beside it (the AND/OR control and the identifiers in view).
     height = PREVIEW_HEIGHT if action_text.count("\n") > PREVIEW_LINES else "content"
-    st.code(action_text, language="json", wrap_lines=True, height=height)
+    # Lines are not wrapped: a wrapped line split "IdentifierName": from its value; a line longer
+    # than the column (a long reference) scrolls sideways instead (issue 19.3).
+    st.code(action_text, language="json", wrap_lines=False, height=height)

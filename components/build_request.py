@@ -14,7 +14,7 @@ import streamlit as st
 from components import build_state as state
 from components.problems import show_inline
 from components.text import code, literal
-from profile_block import editing, keys, references
+from profile_block import editing, keys, readiness, references
 from profile_block.block import MAX_IDENTIFIERS, OPERATORS, Identifier, Problem
 
 CUSTOM_KEY = "\u0000custom"          # the "Custom key…" choice of the key picker
@@ -31,7 +31,6 @@ OPERATOR_HELP = {
     "OR": "OR: a profile may match any one of the identifiers.",
 }
 AT_MOST = f"A Get profile block searches by at most {MAX_IDENTIFIERS} identifiers."
-ROWS_HEIGHT = 460     # pixels: two identifiers and the start of the next, so the box shows there is more
 
 
 def _rkey(i: int, part: str) -> str:
@@ -65,24 +64,45 @@ def _refresh_value(i: int) -> None:
 # ---- callbacks: widget -> model -------------------------------------------------------------
 
 def _add() -> None:
-    editing.add_identifier(state.block())
+    block = state.block()
+    if editing.add_identifier(block) and readiness.is_suggestion(block, len(block.identifiers) - 1):
+        state.suggested_rows().add(len(block.identifiers) - 1)    # a guess until the user keeps it
     _restructure()
     state.changed()
 
 
 def _remove(i: int) -> None:
     editing.remove_identifier(state.block(), i)
+    rows = state.suggested_rows()
+    moved = {r - 1 if r > i else r for r in rows if r != i}
+    rows.clear()
+    rows.update(moved)
     _restructure()
     state.changed()
 
 
 def _move(i: int, step: int) -> None:
-    editing.move_identifier(state.block(), i, step)
+    if editing.move_identifier(state.block(), i, step):
+        rows = state.suggested_rows()
+        swapped = {i + step if r == i else i if r == i + step else r for r in rows}
+        rows.clear()
+        rows.update(swapped)
     _restructure()
     state.changed()
 
 
+def _confirm(i: int) -> None:
+    """The row is the user's now: kept as suggested, or edited."""
+    state.suggested_rows().discard(i)
+
+
+def _on_keep(i: int) -> None:
+    _confirm(i)
+    state.changed()
+
+
 def _set_key(i: int, key: str) -> None:
+    _confirm(i)
     if editing.set_key(state.block(), i, key):
         _refresh_value(i)        # the suggested value followed the key: show the new one
 
@@ -102,6 +122,7 @@ def _on_custom_key(i: int) -> None:
 
 
 def _on_mode(i: int) -> None:
+    _confirm(i)
     ident = state.block().identifiers[i]
     mode = st.session_state[_vkey(i, "mode")]
     memory = _memory(i)
@@ -116,6 +137,7 @@ def _on_mode(i: int) -> None:
 
 
 def _on_static(i: int) -> None:
+    _confirm(i)
     ident = state.block().identifiers[i]
     ident.value = st.session_state[_vkey(i, "static")]
     if references.is_reference(ident.value):
@@ -125,6 +147,7 @@ def _on_static(i: int) -> None:
 
 
 def _on_namespace(i: int) -> None:
+    _confirm(i)
     namespace = st.session_state[_vkey(i, "ns")]
     if namespace is not None:
         ident = state.block().identifiers[i]
@@ -141,6 +164,7 @@ def _on_namespace(i: int) -> None:
 
 
 def _on_reference_key(i: int) -> None:
+    _confirm(i)
     ident = state.block().identifiers[i]
     split = editing.split_reference(ident.value)
     if split:
@@ -150,6 +174,7 @@ def _on_reference_key(i: int) -> None:
 
 
 def _on_raw_reference(i: int) -> None:
+    _confirm(i)
     state.block().identifiers[i].value = st.session_state[_vkey(i, "raw")]
     _refresh_value(i)
     state.changed()
@@ -267,6 +292,12 @@ def _render_row(i: int, count: int, custom_keys: Sequence[str], problems: list[P
             _render_key(i, ident, custom_keys, problems)
         with right:
             _render_value(i, ident, problems)
+        if i in state.suggested_rows() and readiness.is_suggestion(state.block(), i):
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.info(readiness.suggestion_text(state.block(), i), icon=":material/lightbulb:",
+                        width="stretch")
+                st.button("Keep it", key=_rkey(i, "keep"), on_click=_on_keep, args=(i,),
+                          icon=":material/check:", help="Search by this key and value as suggested.")
 
 
 def render(problems: list[Problem]) -> None:
@@ -284,12 +315,10 @@ def render(problems: list[Problem]) -> None:
             operator = st.segmented_control("Match", list(OPERATORS), key=op_key, on_change=_on_operator)
             st.caption(OPERATOR_HELP.get(operator or "", "Pick AND or OR."))
         show_inline(problems, "operator")
-    # Past two identifiers they scroll in a box of their own, so the page stays one screen high and
-    # the JSON preview beside them stays in view.
-    rows = st.container(height=ROWS_HEIGHT, border=False) if count > 2 else st.container()
-    with rows:
-        for i in range(count):
-            _render_row(i, count, custom_keys, problems)
+    # Every identifier in the page itself, never in a scroll box of its own: a nested box showed
+    # only the first of five and cut its messages (issue 19.3).
+    for i in range(count):
+        _render_row(i, count, custom_keys, problems)
     full = count >= MAX_IDENTIFIERS
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("Add identifier", icon=":material/add:", on_click=_add, disabled=full,

@@ -26,6 +26,8 @@ EDITING = "build_editing"
 LINK_SOURCE = "build_link_source"
 
 # The builder's tabs (labels are the tab widget's values, so they stay fixed).
+# Identifier rows whose key and value "Add identifier" guessed and the user has not confirmed yet.
+SUGGESTED = "build_suggested_rows"
 TAB = "build_tab"
 TABS = ("Request", "Response fields", "Identifier & branches")
 
@@ -66,6 +68,11 @@ def block() -> GetProfileBlock:
     return st.session_state[BLOCK]
 
 
+def suggested_rows() -> set[int]:
+    """The identifier rows still holding an unconfirmed guess of "Add identifier"."""
+    return st.session_state.setdefault(SUGGESTED, set())
+
+
 def generation() -> int:
     return st.session_state.setdefault(GENERATION, 0)
 
@@ -100,6 +107,7 @@ def load_block(new: GetProfileBlock, context: EditingContext | None = None) -> N
     st.session_state[BLOCK] = new
     st.session_state[EDITING] = context
     st.session_state.pop(LINK_SOURCE, None)
+    st.session_state.pop(SUGGESTED, None)
     st.session_state[GENERATION] = generation() + 1
 
 

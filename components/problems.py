@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.text import literal
 from profile_block.block import Problem
+from profile_block.readiness import Note
 
 
 def count_text(problems: Sequence[Problem]) -> str:
@@ -41,16 +42,24 @@ def show_inline(problems: Iterable[Problem], *parts: str, prefix: str = "") -> N
             st.warning(literal(p.message), icon=":material/warning:")
 
 
-def show_list(problems: Sequence[Problem], heading: str = "") -> None:
-    """Every problem, errors first, each saying which part it concerns (one element: cheap to redraw)."""
-    if not problems:
+def show_list(problems: Sequence[Problem], heading: str = "", notes: Sequence[Note] = ()) -> None:
+    """Every problem, errors first, each saying which part it concerns, then the notes: what is
+    still open, apart from the problems (one element: cheap to redraw)."""
+    if not problems and not notes:
         st.success("No problems: this block is ready to download.", icon=":material/check_circle:")
         return
     ordered = sorted(problems, key=lambda p: not p.is_error)
-    lines = [heading, ""] if heading else []
+    lines = [heading, ""] if heading and problems else []
     for p in ordered:
         badge = ":red-badge[Error]" if p.is_error else ":orange-badge[Warning]"
         where = f"block {p.block_id}, {p.where}" if p.block_id else p.where
         lines.append(f"- {badge} **{literal(where)}**: {literal(p.message)}")
+    if notes:
+        if lines:
+            lines.append("")
+        lead = "" if problems else "No errors or warnings: the JSON downloads. "
+        lines += [f"**Still open** · {len(notes)} note{'s' if len(notes) != 1 else ''}", "",
+                  f"{lead}Before a flow can use this block:", ""]
+        lines += [f"- :blue-badge[Note] **{literal(n.where)}**: "
+                  f"{literal(n.message)}" for n in notes]
     st.container(border=True).markdown("\n".join(lines))
-

@@ -30,6 +30,13 @@ class SearchKey:
     def picker_label(self) -> str:
         return f"{self.label} ({self.name})"
 
+    @property
+    def profile_fields(self) -> tuple[str, ...]:
+        """The profile fields it searches when ``matches`` names them (``_phone``: PhoneNumber,
+        MobilePhoneNumber, ...); () when it searches something else (a composed name, objects)."""
+        parts = tuple(part.strip() for part in self.matches.split(","))
+        return parts if all(part.isidentifier() for part in parts) else ()
+
 
 # Spelled as the SearchProfiles API documents its predefined keys (botocore's KeyName documentation
 # lists them; tests/unit/test_keys.py checks this table against it).

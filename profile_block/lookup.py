@@ -23,6 +23,7 @@ from profile_block import references
 from profile_block.aws import describe_connection_error, error_class
 from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
 from profile_block.fields import MAX_VALUE_LENGTH, field_for, profile_value
+from profile_block.keys import KEYS_BY_NAME
 from profile_block.profile_arn import PROFILE_ARN_PATH, arn_for
 
 # Two results tell one from many; five also show the user a few of the matches.
@@ -151,17 +152,43 @@ def found_by(profile: Mapping[str, Any]) -> str:
                      for item in items if isinstance(item, Mapping))
 
 
+_PHONES = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
+_EMAILS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
+
+
+def matched_fields(profile: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(search key, profile field, value) for each value that matched the profile: the field is the
+    one holding the value (``_phone`` searches four phone fields; ``MobilePhoneNumber`` may be the
+    one that matched while ``PhoneNumber`` holds another number), "" when the key searches
+    something other than a field of its own (a custom key, the full name)."""
+    found: list[tuple[str, str, str]] = []
+    for item in profile.get("FoundByItems") or []:
+        if not isinstance(item, Mapping):
+            continue
+        key = str(item.get("KeyName", "?"))
+        search_key = KEYS_BY_NAME.get(key)
+        fields_here = search_key.profile_fields if search_key else ()
+        for value in map(str, item.get("Values") or []):
+            field_name = next((f for f in fields_here if str(profile.get(f, "")) == value), "")
+            found.append((key, field_name, value))
+    return found
+
+
 def match_summary(profile: Mapping[str, Any]) -> dict[str, str]:
-    """A matched profile in one table row: ProfileId, the key that matched it, name, phone, email
-    ("" when it has none)."""
+    """A matched profile in one table row: ProfileId, name, what matched it (the profile field and
+    its value, with the search key), its phone and email ("" when it has none). The phone and email
+    shown are the ones that matched, when one did."""
     name = " ".join(str(profile[n]) for n in ("FirstName", "MiddleName", "LastName") if profile.get(n))
+    matched = matched_fields(profile)
+    matched_by = {field_name: value for _, field_name, value in matched if field_name}
+    phone = next((matched_by[f] for f in _PHONES if f in matched_by), "") or _first_set(profile, _PHONES)
+    email = next((matched_by[f] for f in _EMAILS if f in matched_by), "") or _first_set(profile, _EMAILS)
     return {
-        "ProfileId": str(profile.get("ProfileId", "")),
-        "Matched by": found_by(profile),
         "Name": name or str(profile.get("BusinessName") or ""),
-        "Phone": _first_set(profile, ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber",
-                                      "BusinessPhoneNumber")),
-        "Email": _first_set(profile, ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")),
+        "Matched by": "; ".join(f"{f} = {v} ({k})" if f else f"{k} = {v}" for k, f, v in matched),
+        # One cell, phone then email: it wraps between them, so the table fits its column.
+        "Phone and email": " ".join(part for part in (phone, email) if part),
+        "ProfileId": str(profile.get("ProfileId", "")),
     }
 
 

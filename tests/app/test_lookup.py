@@ -97,10 +97,14 @@ def test_success_shows_the_branch_its_next_action_and_the_attributes(sandbox):
 def test_multiple_found_lists_the_matching_profiles(sandbox):
     at = run_with(open_page(sandbox), **{PHONE: "+15555550111"})
     assert "Multiple found" in " ".join(banner_texts(at, "warning"))
-    matches = tables(at)["ProfileId"]
+    matches = tables(at)["Name"]
     assert sorted(matches["Name"]) == ["James Chen", "Linda Mei Chen"]
     # Which key found each profile (SearchProfiles' FoundByItems).
-    assert list(matches["Matched by"]) == ["_phone = +15555550111"] * 2
+    # Which profile field matched (SearchProfiles' FoundByItems), and that value beside it.
+    by_name = dict(zip(matches["Name"], matches["Matched by"], strict=True))
+    assert by_name == {"James Chen": "HomePhoneNumber = +15555550111 (_phone)",
+                       "Linda Mei Chen": "PhoneNumber = +15555550111 (_phone)"}
+    assert all(cell.startswith("+15555550111 ") for cell in matches["Phone and email"])
     assert "Attribute" not in tables(at)
 
 

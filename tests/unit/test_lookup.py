@@ -138,7 +138,7 @@ def test_all_55_standard_fields_map_without_empty_strings():
 def test_match_summary_reads_name_phone_email():
     row = match_summary({"ProfileId": "p", "FirstName": "Ana", "LastName": "Diaz",
                          "MobilePhoneNumber": "+1", "BusinessEmailAddress": "b@x"})
-    assert row == {"ProfileId": "p", "Matched by": "", "Name": "Ana Diaz", "Phone": "+1", "Email": "b@x"}
+    assert row == {"Name": "Ana Diaz", "Matched by": "", "Phone and email": "+1 b@x", "ProfileId": "p"}
     assert match_summary({"ProfileId": "q", "BusinessName": "Acme"})["Name"] == "Acme"
 
 
@@ -200,5 +200,17 @@ def test_match_summary_says_which_key_found_each_profile():
     profile = {"ProfileId": "p", "FoundByItems": [{"KeyName": "_phone", "Values": ["+15555550111"]},
                                                   {"KeyName": "_account", "Values": ["A-1", "A-2"]}]}
     assert found_by(profile) == "_phone = +15555550111; _account = A-1, A-2"
-    assert match_summary(profile)["Matched by"] == found_by(profile)
+    # No field of the profile holds those values: each is said with its key.
+    assert match_summary(profile)["Matched by"] == "_phone = +15555550111; _account = A-1; _account = A-2"
     assert found_by({"ProfileId": "q"}) == ""
+
+
+def test_match_summary_names_the_field_that_matched_and_shows_its_value():
+    # _phone searches four phone fields: the mobile number matched, the main number is another one.
+    profile = {"ProfileId": "p", "FirstName": "James", "LastName": "Chen", "PhoneNumber": "+15555550112",
+               "MobilePhoneNumber": "+15555550111", "EmailAddress": "james.chen@example.com",
+               "FoundByItems": [{"KeyName": "_phone", "Values": ["+15555550111"]},
+                                {"KeyName": "loyaltyId", "Values": ["L-7"]}]}
+    row = match_summary(profile)
+    assert row["Matched by"] == "MobilePhoneNumber = +15555550111 (_phone); loyaltyId = L-7"
+    assert row["Phone and email"] == "+15555550111 james.chen@example.com"
