@@ -71,3 +71,21 @@ def test_a_deep_link_to_lookup_runs_the_router_and_its_sidebar(page: Page, app_u
     expect(sidebar.get_by_text("Connection", exact=True)).to_be_visible()
     run_lookup(page, "+15555550100")
     expect(banner(page)).to_contain_text("Success branch")
+
+
+def test_multiple_found_names_the_field_that_matched_and_fits_its_column(page: Page, app_url: str):
+    open_lookup(page, app_url)
+    run_lookup(page, "+15555550111")
+    expect(banner(page)).to_contain_text("Multiple found branch")
+    rows = {r["Name"]: r for r in table_rows(page, "Matched by", count=2)}
+    # James Chen's main number is +15555550112: his home number is the one that matched.
+    assert rows["James Chen"]["Matched by"] == "HomePhoneNumber = +15555550111 (_phone)"
+    assert rows["Linda Mei Chen"]["Matched by"] == "PhoneNumber = +15555550111 (_phone)"
+    for row in rows.values():
+        assert row["Phone and email"].split()[0] == "+15555550111"
+    assert rows["James Chen"]["Phone and email"].endswith("james.chen@example.com")
+    # Nothing is cut at the column's edge: the table is no wider than the box it is drawn in.
+    table = page.locator('[data-testid="stTable"]').filter(has_text="Matched by").first
+    overflow = table.evaluate("(box) => box.querySelector('table').getBoundingClientRect().right "
+                              "- box.getBoundingClientRect().right")
+    assert overflow <= 1, f"the table sticks out of its column by {overflow:.0f} px"
