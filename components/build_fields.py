@@ -32,8 +32,13 @@ def _pills_key(group: str) -> str:
     return state.wkey("fields", group, st.session_state.get(FILTER, ""))
 
 
+_ATTRIBUTE_VERSION = "build_new_attribute_version"
+
+
 def _attribute_input_key() -> str:
-    return state.wkey("new-attribute")
+    # A new box after each added attribute: a box set back to "" in a callback kept showing the text
+    # in the browser (its drawing did not change), so "Add attribute" left the name there.
+    return state.wkey("new-attribute", st.session_state.get(_ATTRIBUTE_VERSION, 0))
 
 
 # ---- callbacks ------------------------------------------------------------------------------
@@ -47,7 +52,7 @@ def _on_tick(group: str, names: Sequence[str]) -> None:
         editing.set_field(block, name, name in picked)
     # The pills already show their new state: only the preview (meter, counts, JSON) and the flow
     # map (which reads the block brings back) change.
-    st.rerun(scope=[state.PREVIEW_FRAGMENT, state.MAP_FRAGMENT])
+    st.rerun(scope=state.edit_scope([state.PREVIEW_FRAGMENT, state.MAP_FRAGMENT]))
 
 
 def _on_group(group: str, names: Sequence[str], selected: bool) -> None:
@@ -88,8 +93,8 @@ def _on_add_attribute() -> None:
     text = st.session_state.get(_attribute_input_key(), "")
     reason = editing.add_custom_attribute(state.block(), text)
     st.session_state[ATTRIBUTE_ERROR] = reason
-    if reason is None:
-        st.session_state[_attribute_input_key()] = ""
+    if reason is None:       # added: an empty box for the next one (a refused name stays to be fixed)
+        st.session_state[_ATTRIBUTE_VERSION] = st.session_state.get(_ATTRIBUTE_VERSION, 0) + 1
     state.changed()
 
 

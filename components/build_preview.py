@@ -30,21 +30,32 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "block"
 
 
-def _edited_name(editing: state.EditingContext) -> str:
+def is_unchanged(block: GetProfileBlock, editing: state.EditingContext) -> bool:
+    """Whether the download would give the imported document byte for byte."""
+    try:
+        return not splice.export(editing.opened, block, rewrite=editing.rewrite).changed
+    except Exception:  # noqa: BLE001 - a block that cannot be written is not the imported one
+        return False
+
+
+def _edited_name(block: GetProfileBlock, editing: state.EditingContext) -> str:
+    """The imported file's name while the download is that file unchanged, else ``<name>-edited.json``."""
     name = editing.source_name
+    if name.endswith(".json") and is_unchanged(block, editing):
+        return name
     stem = name.rsplit(".", 1)[0] if name.endswith(".json") else "flow" if editing.kind == "flow" else "block"
     return f"{_safe_name(stem)}-edited.json"
 
 
 def block_file_name(block: GetProfileBlock, editing: state.EditingContext | None = None) -> str:
     if editing is not None and editing.kind == "action":
-        return _edited_name(editing)
+        return _edited_name(block, editing)
     return f"get-profile-{_safe_name(block.action_id)}.json"
 
 
 def flow_file_name(block: GetProfileBlock, editing: state.EditingContext | None) -> str:
     if editing is not None and editing.kind == "flow":
-        return _edited_name(editing)
+        return _edited_name(block, editing)
     return f"get-profile-flow-{_safe_name(block.action_id)}.json"
 
 
@@ -181,6 +192,8 @@ def _on_rewrite(value: bool) -> None:
     context = state.editing()
     if context is not None:
         context.rewrite = value
+        # Rewritten, the download is no longer the imported file: its name says so.
+        st.rerun(scope=state.edit_scope([state.PREVIEW_FRAGMENT], file_names=True))
 
 
 def render_rewrite_offer(block: GetProfileBlock, editing: state.EditingContext) -> None:
@@ -211,11 +224,14 @@ def render_header() -> None:
 def render_downloads(block: GetProfileBlock, editing: state.EditingContext | None) -> None:
     """The two download buttons (drawn by the builder: a tick does not redraw them)."""
     common = {"mime": "application/json", "on_click": _on_download_click, "icon": ":material/download:"}
+    block_name, flow_name = block_file_name(block, editing), flow_file_name(block, editing)
+    st.session_state[state.ORIGINAL_NAMES] = editing is not None and editing.source_name in (block_name,
+                                                                                             flow_name)
     row = st.container(horizontal=True)
     row.download_button("Download block JSON", _ClickedDownload("block", block_text), args=("block",),
-                        file_name=block_file_name(block, editing), key="build-download-block", **common)
+                        file_name=block_name, key="build-download-block", **common)
     row.download_button("Download flow JSON", _ClickedDownload("flow", flow_text), args=("flow",),
-                        file_name=flow_file_name(block, editing), key="build-download-flow", **common)
+                        file_name=flow_name, key="build-download-flow", **common)
 
 
 def render_status(block: GetProfileBlock, problems: list[Problem]) -> None:

@@ -278,7 +278,10 @@ def _render_row(i: int, count: int, custom_keys: Sequence[str], problems: list[P
     ident = state.block().identifiers[i]
     with st.container(border=True):
         head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**Identifier {i + 1}**")
+        # How this row joins the ones above, in view wherever the page is scrolled to (the AND/OR
+        # control sits above the first row).
+        joined = f" :gray[· joined by {state.block().operator}]" if i > 0 else ""
+        head.markdown(f"**Identifier {i + 1}**{joined}")
         head.space("stretch")
         head.button("", icon=":material/arrow_upward:", key=_rkey(i, "up"), type="tertiary",
                     help="Move up", disabled=i == 0, on_click=_move, args=(i, -1))

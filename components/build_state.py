@@ -38,6 +38,9 @@ EDITOR_FRAGMENT = "build-editor"
 DOWNLOADS_FRAGMENT = "build-downloads"
 PREVIEW_FRAGMENT = "build-preview"
 MAP_FRAGMENT = "build-map"
+# The download buttons were last drawn with the imported file's own names (the block is unchanged):
+# the next edit may change it, so it redraws them too (then named ...-edited.json).
+ORIGINAL_NAMES = "build_downloads_original_names"
 
 
 @dataclass
@@ -92,8 +95,13 @@ def changed(*, file_names: bool = False) -> NoReturn:
     """End a widget callback that changed the block: rerun the open section and the preview (and
     the download buttons when ``file_names``: their names carry the Identifier). The last
     statement of the callback: it stops it."""
-    parts = [EDITOR_FRAGMENT, PREVIEW_FRAGMENT, MAP_FRAGMENT] + ([DOWNLOADS_FRAGMENT] if file_names else [])
-    st.rerun(scope=parts)
+    st.rerun(scope=edit_scope([EDITOR_FRAGMENT, PREVIEW_FRAGMENT, MAP_FRAGMENT], file_names=file_names))
+
+
+def edit_scope(parts: list[str], *, file_names: bool = False) -> list[str]:
+    """The parts an edit reruns: ``parts``, and the download buttons when their names change (the
+    Identifier is in them; an imported file's own name is used only while the block is unchanged)."""
+    return parts + ([DOWNLOADS_FRAGMENT] if file_names or st.session_state.get(ORIGINAL_NAMES) else [])
 
 
 def editing() -> EditingContext | None:

@@ -1,7 +1,9 @@
 """The Lookup page's test contact: one input per contact value the block reads, plus demo values.
 
 The values live in ``st.session_state["lookup_contact"]`` (contact path -> text) so that they
-survive page switches; each input is a view of that dict.
+survive page switches; each input is a view of that dict. They are also kept in the page address
+(``?contact=...``, profile_block.contact_link), as the block is: a reload starts a new session,
+which session state does not survive, and would put the demo values back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import streamlit as st
 from components.text import code, literal, literal_rows
 from profile_block import references
 from profile_block.block import GetProfileBlock
+from profile_block.contact_link import PARAMETER, contact_link, read_contact_link
+from profile_block.link import LinkError
 from profile_block.lookup import contact_paths, suggest_contact_value
 
 CONTACT = "lookup_contact"
@@ -26,6 +30,29 @@ def _input_key(path: str) -> str:
 
 def _stored() -> dict[str, str]:
     return st.session_state.setdefault(CONTACT, {})
+
+
+def _restore() -> str:
+    """On a session's first visit, the contact the page address holds; why it could not be read."""
+    if CONTACT in st.session_state:
+        return ""
+    text = st.query_params.get(PARAMETER)
+    if not text:
+        return ""
+    try:
+        st.session_state[CONTACT] = read_contact_link(text)
+    except LinkError as exc:
+        return f"The test contact in this page's address could not be read: {exc} Demo values are used."
+    return ""
+
+
+def _write(contact: dict[str, str]) -> None:
+    text = contact_link(contact)
+    if not text:
+        if PARAMETER in st.query_params:
+            del st.query_params[PARAMETER]
+    elif st.query_params.get(PARAMETER) != text:
+        st.query_params[PARAMETER] = text
 
 
 def _on_input(path: str) -> None:
@@ -47,6 +74,9 @@ def _referencing_keys(block: GetProfileBlock, path: str) -> list[str]:
 def render(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Draw the inputs; return the test contact (contact path -> value) for the paths the block reads."""
     st.subheader("Test contact", anchor=False)
+    problem = _restore()
+    if problem:
+        st.warning(literal(problem), icon=":material/link_off:")
     paths = contact_paths(block)
     statics = [i for i in block.identifiers if not references.is_reference(i.value)]
     if not paths:
@@ -64,7 +94,9 @@ def render(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> dic
     for ident in statics:
         st.caption(f"{code(ident.key)} is searched with the static value "
                    f"{code(ident.value) if ident.value else '(empty)'}.")
-    return {path: stored.get(path, "") for path in paths}
+    contact = {path: stored.get(path, "") for path in paths}
+    _write(contact)
+    return contact
 
 
 def render_example_buttons(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> None:

@@ -74,8 +74,10 @@ def test_an_added_identifier_is_a_suggestion_until_kept(page: Page, app_url: str
 
 def test_five_identifiers_sit_in_the_page_and_json_keys_keep_their_values(page: Page, app_url: str):
     open_build(page, app_url)
-    for _ in range(4):
+    keys = page.get_by_role("combobox", name="Search key")
+    for count in range(2, 6):
         page.get_by_role("button", name="Add identifier").click()
+        expect(keys).to_have_count(count)      # the click's run has drawn the new row
         wait_until_idle(page)
     wait_for_preview(page, lambda a: len(a["Parameters"]["ProfileRequestData"]["SearchCriteria"]) == 5)
     for n in range(1, 6):
