@@ -95,8 +95,9 @@ def render_source(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]])
         if examples:
             st.button("Use the demo examples", icon=":material/lightbulb:", key="batch_demo",
                       on_click=_use_demo, args=(block, examples),
-                      help="One test contact per demo value the block can search by, with the branch "
-                           "each should take.")
+                      help="Test contacts made for this block from the demo data: a value for every "
+                           "contact value it reads (AND/OR included), each labelled with the branch it "
+                           "must take and checked against it.")
         st.download_button("Template for this block", data=template_csv(block, examples),
                            file_name="contacts-template.csv", mime="text/csv", icon=":material/download:",
                            key="batch_template",

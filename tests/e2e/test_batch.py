@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from profile_block.block import GetProfileBlock, Identifier
+from profile_block.link import block_link
 from tests.e2e.conftest import wait_until_idle
 from tests.e2e.helpers import download
 
@@ -131,6 +133,33 @@ def test_the_demo_examples_take_every_branch(page: Page, app_url: str):
     expect(page.get_by_text(re.compile(r"Every expectation held \(\d+ rows checked\)"))).to_be_visible()
     branches = {branch for branch, _ in chart_bars(page)}
     assert branches == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
+
+
+@pytest.mark.parametrize("operator", ["AND", "OR"])
+def test_demo_contacts_for_a_two_key_block_fill_every_value_and_all_hold(page: Page, app_url: str,
+                                                                         operator: str):
+    """The demo set is made for the block: phone and account both filled, every row expects a
+    branch, the label says which, and every expectation holds over all rows."""
+    block = GetProfileBlock(identifiers=[Identifier("_phone", f"$.{PHONE}"),
+                                         Identifier("_account", "$.Attributes.account")], operator=operator)
+    page.goto(f"{app_url}/batch?b={block_link(block)}")
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name=re.compile("^Batch run"))).to_be_visible()
+    page.get_by_role("button", name="Use the demo examples").click()
+    wait_until_idle(page)
+    summary = page.get_by_text(re.compile(r"demo examples · (\d+) test contacts · checks the branch"))
+    expect(summary).to_be_visible()
+    count = int(re.search(r"(\d+) test contacts", summary.inner_text())[1])
+    run_and_wait(page)
+    expect(page.get_by_text(f"Every expectation held ({count} rows checked).")).to_be_visible()
+    table(page, count=count)
+    rows = downloaded_csv(page, re.compile(f"Download all {count} rows shown")).to_dict("records")
+    assert all(r[PHONE] and r["Attributes.account"] for r in rows if r["branch"] != "NoMatchingError")
+    assert {r["branch"] for r in rows} == {"Success", "MultipleFoundError", "NoneFoundError",
+                                           "NoMatchingError"}
+    labels = {"Success": "Success: ", "MultipleFoundError": "Multiple found: ",
+              "NoneFoundError": "None found: ", "NoMatchingError": "Error: "}
+    assert all(r["id"].startswith(labels[r["branch"]]) and r["result"] == "pass" for r in rows)
 
 
 
