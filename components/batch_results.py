@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.batch_run import BatchRun
+from components.text import literal_rows
 from profile_block.batch import format_duration
 from profile_block.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
 from profile_block.block import BRANCH_LABELS, BRANCHES
@@ -20,6 +21,7 @@ _COLOURS = {PASS: "#2e7d32", FAIL: "#c62828", NO_EXPECTATION: "#9e9e9e"}
 _FAIL_ROW = "background-color: #fdecea"
 # pandas Styler refuses to render more cells than this; bigger tables are shown unstyled.
 _MAX_STYLED_CELLS = 200_000
+MAX_FAILURES_LISTED = 100
 
 
 def outcome(result: str) -> str:
@@ -78,7 +80,7 @@ def render(run: BatchRun) -> None:
     if failed:
         rows = f"{failed:,} rows" if failed != 1 else "1 row"
         st.error(f"{rows} did not produce what the CSV expects: shaded red below, with what differed in "
-                 "the `mismatches` column.", icon=":material/cancel:")
+                 "the `mismatches` column and, in full, under the table.", icon=":material/cancel:")
     elif passed:
         st.success(f"Every expectation held ({passed:,} rows checked).", icon=":material/check_circle:")
 
@@ -105,3 +107,18 @@ def render(run: BatchRun) -> None:
                        data=csv_text(run.columns, shown.itertuples(index=False, name=None)),
                        file_name="batch-results.csv", mime="text/csv", icon=":material/download:",
                        key="batch_download", type="primary")
+    _render_failures(shown)
+
+
+def _render_failures(shown: pd.DataFrame) -> None:
+    """Each failing row's name and what differed, in full: the grid cuts long cells at their edge."""
+    failures = shown[shown[RESULT] == FAIL]
+    if failures.empty:
+        return
+    st.markdown("**What differed** (failing rows, in full)")
+    st.table(literal_rows({"Row": row_id, "What differed": what}
+                          for row_id, what in failures[[ID, MISMATCHES]].head(MAX_FAILURES_LISTED)
+                          .itertuples(index=False, name=None)), hide_index=True)
+    if len(failures) > MAX_FAILURES_LISTED:
+        st.caption(f"The first {MAX_FAILURES_LISTED} of {len(failures):,} failing rows; the download holds "
+                   "them all.")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from profile_block.block import GetProfileBlock, Identifier
 from profile_block.link import block_link
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.helpers import download
+from tests.e2e.helpers import assert_shown_in_full, download
 
 PHONE = "CustomerEndpoint.Address"
 CONTACTS = (f"id,{PHONE},expect_branch\n"
@@ -109,6 +109,8 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
     assert failing[shown_columns].to_dict("records") == rows
     assert failing["mismatches"].tolist() == ["branch: expected Success, got MultipleFoundError"]
+    assert_shown_in_full(page, "chens")
+    assert_shown_in_full(page, "branch: expected Success, got MultipleFoundError")
 
 
 # The second name has two '$': the error that names the file must not turn it into maths.

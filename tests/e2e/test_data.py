@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.helpers import download
+from tests.e2e.helpers import assert_shown_in_full, download
 from tests.e2e.lookup_page import banner, go_to_lookup, run_lookup, table_rows
 
 
@@ -108,6 +108,8 @@ def test_an_import_with_an_error_row_writes_nothing(page: Page, app_url: str, tm
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(bad))
     wait_until_idle(page)
     expect(page.get_by_text("1 error in 1 row: nothing will be written")).to_be_visible()
+    assert_shown_in_full(page, "Value 'MAL' at 'Gender' failed to satisfy constraint: Member must "
+                               "satisfy enum value set: [MALE, FEMALE, UNSPECIFIED]")
     expect(page.get_by_role("button", name=re.compile("^Import "))).to_be_disabled()
 
     page.get_by_role("radio", name="Profiles", exact=True).click()
