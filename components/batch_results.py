@@ -40,11 +40,13 @@ def filtered(frame: pd.DataFrame, branches: list[str], outcomes: list[str]) -> p
 
 
 def _chart(frame: pd.DataFrame) -> alt.Chart:
-    counts = (frame.assign(outcome=frame[RESULT].map(outcome)).groupby(["branch", "outcome"]).size()
-              .reset_index(name="rows"))
+    # Branches named as the filters name them ("None found", not NoneFoundError).
+    counts = (frame.assign(outcome=frame[RESULT].map(outcome),
+                           branch=frame["branch"].map(lambda b: BRANCH_LABELS.get(b, b)))
+              .groupby(["branch", "outcome"]).size().reset_index(name="rows"))
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("rows:Q", title="rows", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("branch:N", sort=list(BRANCHES), title=None),
+        y=alt.Y("branch:N", sort=[BRANCH_LABELS[b] for b in BRANCHES], title=None),
         color=alt.Color("outcome:N", title="result", scale=alt.Scale(domain=list(_COLOURS),
                                                                      range=list(_COLOURS.values()))),
         order=alt.Order("outcome:N"),
