@@ -1,5 +1,9 @@
 """The Data page's Faults section: the running local service's fault settings (throttle rate,
-error rate, latency, "throttle the next N"), read and changed through its admin route."""
+error rate, latency, "throttle the next N"), read and changed through its admin route.
+
+The service applies them to its profile calls only (SearchProfiles and the other profile reads and
+writes), not to domain calls: the sidebar's connection check (ListDomains) neither spends nor trips
+on them, so a lookup runs and lands on the Error branch."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from profile_block import local_service
 from .data_common import DataTarget, notify
 from .text import literal
 
+SCOPE = ("Faults apply to the local service's profile calls: SearchProfiles (Lookup, Batch), creating, "
+         "changing and deleting profiles (this page, boto3 scripts). Domain calls (the sidebar's connection "
+         "check, the domain list, custom keys) are answered normally, so a lookup runs and takes the Error "
+         "branch.")
 OFF = {"throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0, "throttle_next": 0}
 
 
@@ -22,24 +30,24 @@ def render(target: DataTarget) -> None:
         return
     active = [f"{name} {value}" for name, value in current.items() if value]
     if active:
-        st.warning("Faults are on: " + ", ".join(active) + ". They apply to every Customer Profiles call "
-                   "made to the local service (Lookup, this page's domain list, boto3 scripts).",
-                   icon=":material/warning:")
+        st.warning("Faults are on: " + ", ".join(active) + ".", icon=":material/warning:")
     else:
         st.success("No faults: every call to the local service is answered normally.",
                    icon=":material/check_circle:")
+    st.caption(SCOPE)
     with st.form("data_faults", border=True):
         left, right = st.columns(2, gap="large")
         throttle = left.slider("Throttle rate", 0.0, 1.0, float(current.get("throttle_rate", 0.0)), 0.05,
-                               help="Share of calls answered with ThrottlingException (429).")
+                               help="Share of profile calls answered with ThrottlingException (429).")
         error = left.slider("Error rate", 0.0, 1.0, float(current.get("error_rate", 0.0)), 0.05,
-                            help="Share of the other calls answered with InternalServerException (500).")
+                            help="Share of the other profile calls answered with "
+                                 "InternalServerException (500).")
         latency = right.number_input("Latency (ms)", 0, 60_000, int(current.get("latency_ms", 0)), 50,
-                                     help="Added to every call before it is answered.")
+                                     help="Added to every profile call before it is answered.")
         next_n = right.number_input("Throttle the next N calls", 0, 1_000,
                                     int(current.get("throttle_next", 0)),
-                                    help="Exactly the next N calls are throttled, then calls are answered "
-                                         "again (for trying a client's retries).")
+                                    help="Exactly the next N profile calls are throttled, then they are "
+                                         "answered again (for trying a client's retries).")
         apply, off = st.columns([1, 5])
         if apply.form_submit_button("Apply", type="primary"):
             _set(target, {"throttle_rate": throttle, "error_rate": error, "latency_ms": int(latency),
@@ -55,7 +63,5 @@ def _set(target: DataTarget, settings: dict[str, float | int]) -> None:
         st.error(f"Not changed: {literal(exc)}", icon=":material/error:")
         return
     shown = ", ".join(f"{k} {v}" for k, v in now.items() if v) or "none"
-    # The sidebar is not re-checked here: its calls would spend "throttle the next N" at once.
-    notify("success", f"Fault settings applied (active: {shown}). The sidebar's status is from its last "
-                      "check: press Retry / refresh to check again.")
+    notify("success", f"Fault settings applied (active: {shown}).")
     st.rerun()

@@ -66,11 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", default="demo",
                         help="data for a NEW database file: demo, synthetic:N, none, or a comma list "
                              "(default demo; an existing file is never re-seeded)")
-    parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every API call")
+    parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every profile call "
+                        "(SearchProfiles, CreateProfile, ...; not domain calls such as ListDomains)")
     parser.add_argument("--throttle-rate", type=float, default=0.0,
-                        help="share of API calls answered with ThrottlingException (0..1)")
+                        help="share of profile calls answered with ThrottlingException (0..1)")
     parser.add_argument("--error-rate", type=float, default=0.0,
-                        help="share of API calls answered with InternalServerException (0..1)")
+                        help="share of profile calls answered with InternalServerException (0..1)")
     parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY,
                         help="the only access key id accepted in signed requests (default sandbox)")
     parser.add_argument("--allow-remote", action="store_true",

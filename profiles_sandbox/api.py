@@ -152,9 +152,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 # --- fault injection ---------------------------------------------------------------------------
 @dataclass
 class Faults:
-    """Run-time fault injection: each AWS request waits ``latency_ms`` and then fails with
-    ThrottlingException with probability ``throttle_rate``, else InternalServerException with
-    probability ``error_rate``. ``throttle_next`` = N throttles exactly the next N requests
+    """Run-time fault injection: each profile call (``FAULTED_OPERATIONS``) waits ``latency_ms`` and
+    then fails with ThrottlingException with probability ``throttle_rate``, else InternalServerException
+    with probability ``error_rate``. ``throttle_next`` = N throttles exactly the next N profile calls
     (deterministic, for testing clients' retries); it counts down and GET shows it while any remain."""
 
     throttle_rate: float = 0.0
@@ -202,6 +202,15 @@ class Faults:
             return ApiError(500, "InternalServerException", "Internal failure (injected by the "
                             "sandbox's fault settings).")
         return None
+
+
+# The calls faults apply to: a domain's profile reads and writes, what a flow's Get profile block
+# (SearchProfiles) and scripts under load make. Domain and object-type calls (ListDomains, GetDomain,
+# ListProfileObjectTypes: what a connection check and key discovery read) are answered normally, so
+# a check neither spends "throttle the next N" nor reports the service down (AWS, too, sets its
+# quotas per call).
+FAULTED_OPERATIONS = frozenset({"SearchProfiles", "BatchGetProfile", "CreateProfile", "UpdateProfile",
+                                "DeleteProfile", "AddProfileKey", "DeleteProfileKey"})
 
 
 def check_fault_settings(settings: Any) -> str | None:
@@ -413,6 +422,18 @@ def access_key_of(authorization: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+async def inject_faults(faults: Faults, request: Request) -> None:
+    """Wait the injected latency, then raise the injected failure, if any."""
+    latency_ms = faults.as_dict()["latency_ms"]
+    if latency_ms:
+        await asyncio.sleep(latency_ms / 1000)
+        if await request.is_disconnected():   # nobody is waiting: spend no fault on it
+            raise ClientDisconnect()
+    injected = faults.draw()
+    if injected is not None:
+        raise injected
+
+
 def log_request(enabled: bool, request: Request, operation: str, status: int, started: float) -> None:
     """One log line per request (when ``enabled``): method, path, operation, status, time taken."""
     if enabled:
@@ -458,14 +479,8 @@ def create_app(store: Store, *, access_key: str, faults: Faults, log_requests: b
                 raise ApiError(501, "NotImplementedException",
                                f"{operation} is not implemented by the local sandbox.")
             body = await read_body(request, max_body_bytes)
-            latency_ms = faults.as_dict()["latency_ms"]
-            if latency_ms:
-                await asyncio.sleep(latency_ms / 1000)
-                if await request.is_disconnected():   # nobody is waiting: spend no fault on it
-                    raise ClientDisconnect()
-            injected = faults.draw()
-            if injected is not None:
-                raise injected
+            if operation in FAULTED_OPERATIONS:
+                await inject_faults(faults, request)
             try:
                 params = parser.parse(operation, labels, request.query_params, body)
             except RequestInvalid as exc:

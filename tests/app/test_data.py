@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS, LOCAL_DOMAIN, ActiveConnection
@@ -127,18 +128,17 @@ def test_faults_set_on_the_page_reach_the_service_and_turn_off_from_it(app):
     run(app)
     assert local_service.get_faults(endpoint(app))["error_rate"] == 1.0
     assert "Faults are on: error_rate 1.0" in texts(app, "warning")
-    # Every API call now fails: the sidebar says so once it checks again, and the Faults section
-    # still works (its route is not faulted).
-    app.sidebar.button(key="conn_refresh").click()
-    run(app)
-    assert not app.session_state[CONNECTION].ok
-    assert "InternalServerException" in texts(app.sidebar, "error")
-    next(b for b in app.button if b.label == "Turn all off").click()
-    run(app)
-    assert local_service.get_faults(endpoint(app))["error_rate"] == 0
+    # Every profile call now fails, but not the sidebar's connection check (a domain call): a
+    # lookup can still run and land on the Error branch.
     app.sidebar.button(key="conn_refresh").click()
     run(app)
     assert app.session_state[CONNECTION].ok
+    with pytest.raises(ClientError, match="InternalServerException"):
+        client(app).search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
+    next(b for b in app.button if b.label == "Turn all off").click()
+    run(app)
+    assert local_service.get_faults(endpoint(app))["error_rate"] == 0
+    assert not texts(app, "warning") and "No faults" in texts(app, "success")
 
 
 def test_throttle_the_next_n_is_left_for_the_calls_the_user_makes(app):
@@ -147,6 +147,10 @@ def test_throttle_the_next_n_is_left_for_the_calls_the_user_makes(app):
     next(b for b in app.button if b.label == "Apply").click()
     run(app)
     assert local_service.get_faults(endpoint(app))["throttle_next"] == 2     # none spent by the page
+    app.sidebar.button(key="conn_refresh").click()
+    run(app)
+    assert app.session_state[CONNECTION].ok          # nor by the connection check
+    assert local_service.get_faults(endpoint(app))["throttle_next"] == 2
 
 
 def test_the_form_saves_a_change_and_clears_an_emptied_field(app):

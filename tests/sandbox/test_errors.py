@@ -194,8 +194,23 @@ def test_error_rate_one_raises_internal_server_exception(faulty):
     client = make_client(faulty.endpoint_url)
     set_faults(faulty, error_rate=1.0)
     with pytest.raises(client.exceptions.InternalServerException) as info:
-        client.get_domain(DomainName="demo")
+        client.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
     assert error_code(info) == (500, "InternalServerException")
+
+
+def test_faults_leave_domain_calls_alone(faulty):
+    """A connection check (ListDomains) and key discovery (object types) neither trip on faults nor
+    spend "throttle the next N": the profile calls a flow makes get them."""
+    client = make_client(faulty.endpoint_url)
+    set_faults(faulty, error_rate=1.0, latency_ms=0)
+    assert "demo" in [d["DomainName"] for d in client.list_domains()["Items"]]
+    assert client.get_domain(DomainName="demo")["DomainName"] == "demo"
+    assert client.list_profile_object_types(DomainName="demo")["Items"]
+    set_faults(faulty, error_rate=0.0, throttle_next=1)
+    client.list_domains()
+    assert http("GET", f"{faulty.endpoint_url}/_sandbox/faults")[2]["throttle_next"] == 1
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
 
 
 def test_standard_retries_recover_from_throttling_half_the_time(faulty):
@@ -207,19 +222,20 @@ def test_standard_retries_recover_from_throttling_half_the_time(faulty):
     outcomes = []
     for _ in range(30):
         try:
-            bare.get_domain(DomainName="demo")
+            bare.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
             outcomes.append("ok")
         except bare.exceptions.ThrottlingException:
             outcomes.append("throttled")
     assert "ok" in outcomes and "throttled" in outcomes
-    assert retrying.get_domain(DomainName="demo")["DomainName"] == "demo"
+    found = retrying.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
+    assert len(found["Items"]) == 1
 
 
 def test_latency_is_added_to_api_calls(faulty):
     client = make_client(faulty.endpoint_url)
     set_faults(faulty, latency_ms=300)
     started = time.perf_counter()
-    client.get_domain(DomainName="demo")
+    client.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
     assert time.perf_counter() - started >= 0.3
 
 
@@ -260,7 +276,7 @@ def test_faults_given_at_start_apply(tmp_path):
             "throttle_rate": 1.0, "error_rate": 0.0, "latency_ms": 1}
         client = make_client(running.endpoint_url)
         with pytest.raises(client.exceptions.ThrottlingException):
-            client.list_domains()
+            client.search_profiles(DomainName="any", KeyName="_phone", Values=["+15555550100"])
     finally:
         running.stop()
 

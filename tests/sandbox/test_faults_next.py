@@ -28,10 +28,11 @@ def test_exactly_the_next_n_requests_are_throttled(running):
     client = make_client(running.endpoint_url)    # no retries: every request is seen
     status, body = set_faults(running, throttle_next=2)
     assert status == 200 and body["throttle_next"] == 2
+    search = {"DomainName": "demo", "KeyName": "_phone", "Values": ["+15555550100"]}
     for _ in range(2):
         with pytest.raises(client.exceptions.ThrottlingException):
-            client.list_domains()
-    assert [d["DomainName"] for d in client.list_domains()["Items"]] == ["demo"]
+            client.search_profiles(**search)
+    assert len(client.search_profiles(**search)["Items"]) == 1
     # Spent: the route no longer lists it, and the other settings are untouched.
     assert http("GET", f"{running.endpoint_url}/_sandbox/faults")[2] == {
         "throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0}
@@ -41,7 +42,7 @@ def test_throttle_next_can_be_cancelled(running):
     client = make_client(running.endpoint_url)
     set_faults(running, throttle_next=5)
     assert set_faults(running, throttle_next=0)[0] == 200
-    assert client.list_domains()["Items"]
+    assert client.search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])["Items"]
 
 
 @pytest.mark.parametrize("value", [-1, 1.5, "2", True, 1001])
