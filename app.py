@@ -10,6 +10,7 @@ Customer Profiles service and hands its endpoint to the components, which see on
 
 import gc
 import os
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -53,16 +54,26 @@ def local_service() -> connection.LocalService:
 
 
 @st.cache_resource(show_spinner=False)
-def _freeze_start_up_objects() -> bool:
-    """Once per process, after the first sidebar run (libraries imported, local service and client
-    started): Streamlit runs a full gc.collect() after every script run (runner.postScriptGC), which
-    walks every object of the process; frozen, the start-up objects are left out of it
-    (benchmarks/builder_rerun.py)."""
-    gc.freeze()
-    return True
+def _frozen_at() -> dict[str, int]:
+    """How many modules the process had when its objects were last frozen (one count per process)."""
+    return {"modules": 0}
+
+
+def _freeze_long_lived_objects() -> None:
+    """After a run that imported modules (the first run; a page's first st.table imports pandas and
+    pyarrow; the local service's start imports uvicorn), collect and freeze what is alive.
+    Streamlit runs a full gc.collect() after every script run (runner.postScriptGC), which walks
+    every tracked object of the process; frozen, the libraries' objects are left out of it
+    (benchmarks/builder_rerun.py, benchmarks/lookup_click.py). Collecting first means only live
+    objects are frozen; it costs one full collection per growth of the process, not per run."""
+    frozen = _frozen_at()
+    if len(sys.modules) != frozen["modules"]:
+        gc.collect()
+        gc.freeze()
+        frozen["modules"] = len(sys.modules)
 
 
 navigation = st.navigation(PAGES)
 connection.render_sidebar(local_service)
-_freeze_start_up_objects()
 navigation.run()
+_freeze_long_lived_objects()
