@@ -17,9 +17,11 @@ import streamlit as st
 
 from components import connection
 from components.text import literal
+from profile_block import aws
 from profile_block.host_names import host_refusal
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import RunningSandbox, start_in_thread
+from profiles_sandbox.validation import data_loader
 
 ROOT = Path(__file__).resolve().parent
 
@@ -46,6 +48,9 @@ def _running_sandbox() -> RunningSandbox:
     """Once per app process: the local service on a free loopback port, demo data on first start."""
     data_dir = Path(os.environ.get("STUDIO_DATA_DIR") or ROOT / ".data")
     data_dir.mkdir(parents=True, exist_ok=True)
+    # The app's clients read botocore's data through the loader the local service read its model
+    # with: the large Customer Profiles model is parsed once per process, not twice.
+    aws.share_data_loader(data_loader())
     return start_in_thread(data_dir / "sandbox.sqlite3", seed="demo")
 
 

@@ -8,6 +8,7 @@ version is installed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -39,9 +40,22 @@ class Violation(str):
         return violation
 
 
+@functools.cache
+def _botocore_session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+def data_loader() -> Any:
+    """The botocore data loader the models come from. It keeps what it read: a client made
+    through it (the app's, see profile_block.aws.share_data_loader) does not parse the model again."""
+    return _botocore_session().get_component("data_loader")
+
+
+@functools.cache
 def load_service_model() -> ServiceModel:
-    """The Customer Profiles model of the installed botocore."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    """The Customer Profiles model of the installed botocore, read once per process (the service's
+    routes and its CSV loads share it; it is only read, never changed)."""
+    return _botocore_session().get_service_model(SERVICE_NAME)
 
 
 @dataclass(frozen=True)
