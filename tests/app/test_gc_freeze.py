@@ -10,7 +10,7 @@ import types
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, TIMEOUT, full
+from tests.app.conftest import APP, TIMEOUT, full, until_started
 
 
 def _walked_by_gc(thing: object) -> bool:
@@ -19,7 +19,7 @@ def _walked_by_gc(thing: object) -> bool:
 
 
 def test_a_run_that_imported_modules_freezes_them_and_other_runs_do_not():
-    at = full(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
+    at = until_started(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
     for _ in range(10):     # a library may import a module lazily on a later run: until none does
         modules = len(sys.modules)
         kept = [[n] for n in range(10)]     # alive across the run, like a session's objects
