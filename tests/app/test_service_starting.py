@@ -37,3 +37,13 @@ def test_the_data_page_waits_for_the_start_instead_of_asking_for_the_local_sandb
     assert not at.exception, at.exception
     assert [shown(i.value) for i in at.info] == [STARTING]
     assert not at.error and not at.warning
+
+
+def test_the_lookup_page_waits_for_the_start_without_an_error():
+    at = AppTest.from_file(str(ROOT / "app_pages" / "lookup.py"), default_timeout=TIMEOUT)
+    at.session_state[CONNECTION] = ActiveConnection("Local sandbox", None, "", False, STARTING, starting=True)
+    at.run()
+    assert not at.exception, at.exception
+    assert STARTING in [shown(i.value) for i in at.info]
+    assert not at.error
+    assert at.button(key="lookup_run").disabled
