@@ -195,12 +195,6 @@ def open_csv(source: BinaryIO) -> tuple[list[str], CsvRows]:
     return header, CsvRows(header, _raw_rows(source, text, reader))
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
-    """``open_csv`` of bytes in memory, every row read (for callers that want a list)."""
-    header, rows = open_csv(io.BytesIO(data))
-    return header, list(rows)
-
-
 class CsvRows:
     """The rows of a CSV file as its reader gives them, read as they are iterated: ``raw()``
     gives (row number, cells in header order), iterating gives ``Row``s (empty cells dropped:
