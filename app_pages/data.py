@@ -20,6 +20,9 @@ st.title("Your data in the local service", anchor=False)
 st.caption("The profiles the local Customer Profiles service answers with: try your block on data that "
            "looks like yours. Changes show at once in Lookup.")
 active = connection.current()
+if active is not None and active.starting:
+    st.info(literal(active.message), icon=":material/hourglass_top:")
+    st.stop()
 if active is None or not active.is_local or active.connection is None:
     st.info("This page edits the data of the local Customer Profiles service. Choose **Local sandbox** "
             "in the sidebar to use it (your AWS domains are not edited here).", icon=":material/info:")

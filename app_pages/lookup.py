@@ -36,7 +36,9 @@ lookup_block.render(block)
 contact_col, result_col = st.columns([1, 2], gap="large")
 with contact_col:
     contact = lookup_contact.render(block, active.examples if active and active.ok else [])
-    if active is None or not active.ok:
+    if active is not None and active.starting:
+        st.info(literal(active.message), icon=":material/hourglass_top:")
+    elif active is None or not active.ok:
         reason = active.message if active else (
             "this page was opened by its address before the app's start page ran, so the sidebar "
             "connection panel is missing. Open the app's start page, then come back to Lookup.")

@@ -33,6 +33,8 @@ from profile_block.block import GetProfileBlock
 SOURCE = "batch_source"
 UPLOAD_ERROR = "batch_upload_error"
 UPLOADER = "batch_upload"
+_UPLOADER_NONCE = "batch_upload_nonce"
+DEMO_NAME = "demo examples"
 # The page keeps every result row in memory and draws them in a table; bigger files belong to
 # the command line, which streams them.
 MAX_PAGE_ROWS = 10_000
@@ -68,8 +70,13 @@ def current() -> ContactsSource | None:
     return st.session_state.get(SOURCE)
 
 
+def _uploader_key() -> str:
+    # A new key gives an empty upload box: the demo examples replace a file shown there.
+    return f"{UPLOADER}:{st.session_state.get(_UPLOADER_NONCE, 0)}"
+
+
 def _on_upload() -> None:
-    upload = st.session_state.get(UPLOADER)
+    upload = st.session_state.get(_uploader_key())
     st.session_state[UPLOAD_ERROR] = ""
     if upload is None:
         return
@@ -80,14 +87,40 @@ def _on_upload() -> None:
 
 
 def _use_demo(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> None:
-    st.session_state[SOURCE] = ContactsSource("demo examples", template_csv(block, examples))
+    st.session_state[SOURCE] = ContactsSource(DEMO_NAME, template_csv(block, examples))
     st.session_state[UPLOAD_ERROR] = ""
+    _empty_the_upload_box()
+
+
+def _stop_using() -> None:
+    st.session_state.pop(SOURCE, None)
+    st.session_state[UPLOAD_ERROR] = ""
+    _empty_the_upload_box()
+
+
+def _empty_the_upload_box() -> None:
+    st.session_state[_UPLOADER_NONCE] = st.session_state.get(_UPLOADER_NONCE, 0) + 1
+
+
+def _render_in_use() -> None:
+    """Which contacts the page lists when the upload box does not show them: Streamlit forgets an
+    uploaded file once its page is left, while the contacts stay (they survive page switches)."""
+    source = current()
+    if source is None or st.session_state.get(_uploader_key()) is not None:
+        return
+    where = "the demo examples, made for the block" if source.name == DEMO_NAME else \
+        f"{literal(source.name)}, uploaded earlier"
+    line = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    line.caption(f"In use: {where}. Upload a file to replace them.")
+    line.button("Stop using them", key="batch_forget", icon=":material/close:", on_click=_stop_using,
+                type="tertiary")
 
 
 def render_source(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> None:
     """Uploader, demo button and template download."""
-    st.file_uploader("Upload a contacts CSV", type=["csv"], key=UPLOADER, on_change=_on_upload,
+    st.file_uploader("Upload a contacts CSV", type=["csv"], key=_uploader_key(), on_change=_on_upload,
                      help="UTF-8 CSV, one row per test contact (see the format below).")
+    _render_in_use()
     if st.session_state.get(UPLOAD_ERROR):
         st.error(st.session_state[UPLOAD_ERROR], icon=":material/error:")
     row = st.container(horizontal=True, gap="small")
@@ -95,8 +128,9 @@ def render_source(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]])
         if examples:
             st.button("Use the demo examples", icon=":material/lightbulb:", key="batch_demo",
                       on_click=_use_demo, args=(block, examples),
-                      help="One test contact per demo value the block can search by, with the branch "
-                           "each should take.")
+                      help="Test contacts made for this block from the demo data: a value for every "
+                           "contact value it reads (AND/OR included), each labelled with the branch it "
+                           "must take and checked against it.")
         st.download_button("Template for this block", data=template_csv(block, examples),
                            file_name="contacts-template.csv", mime="text/csv", icon=":material/download:",
                            key="batch_template",

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import build_state, flow_map
 from components.batch_run import BatchRun
+from components.text import literal_rows
 from profile_block.batch import format_duration
 from profile_block.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
 from profile_block.block import BRANCH_LABELS, BRANCHES
@@ -23,6 +24,7 @@ _FAIL_ROW = "background-color: #fdecea"
 _MAX_STYLED_CELLS = 200_000
 ROW_PATH_OPEN = "batch_row_path_open"
 MAX_ROWS_LISTED = 1_000
+MAX_FAILURES_LISTED = 100
 
 
 def outcome(result: str) -> str:
@@ -41,11 +43,13 @@ def filtered(frame: pd.DataFrame, branches: list[str], outcomes: list[str]) -> p
 
 
 def _chart(frame: pd.DataFrame) -> alt.Chart:
-    counts = (frame.assign(outcome=frame[RESULT].map(outcome)).groupby(["branch", "outcome"]).size()
-              .reset_index(name="rows"))
+    # Branches named as the filters name them ("None found", not NoneFoundError).
+    counts = (frame.assign(outcome=frame[RESULT].map(outcome),
+                           branch=frame["branch"].map(lambda b: BRANCH_LABELS.get(b, b)))
+              .groupby(["branch", "outcome"]).size().reset_index(name="rows"))
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("rows:Q", title="rows", axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("branch:N", sort=list(BRANCHES), title=None),
+        y=alt.Y("branch:N", sort=[BRANCH_LABELS[b] for b in BRANCHES], title=None),
         color=alt.Color("outcome:N", title="result", scale=alt.Scale(domain=list(_COLOURS),
                                                                      range=list(_COLOURS.values()))),
         order=alt.Order("outcome:N"),
@@ -81,7 +85,7 @@ def render(run: BatchRun) -> None:
     if failed:
         rows = f"{failed:,} rows" if failed != 1 else "1 row"
         st.error(f"{rows} did not produce what the CSV expects: shaded red below, with what differed in "
-                 "the `mismatches` column.", icon=":material/cancel:")
+                 "the `mismatches` column and, in full, under the table.", icon=":material/cancel:")
     elif passed:
         st.success(f"Every expectation held ({passed:,} rows checked).", icon=":material/check_circle:")
 
@@ -108,6 +112,7 @@ def render(run: BatchRun) -> None:
                        data=csv_text(run.columns, shown.itertuples(index=False, name=None)),
                        file_name="batch-results.csv", mime="text/csv", icon=":material/download:",
                        key="batch_download", type="primary")
+    _render_failures(shown)
     render_row_path(shown)
 
 
@@ -134,3 +139,17 @@ def render_row_path(shown: pd.DataFrame) -> None:
             return
         row = shown.iloc[index]
         flow_map.render_trace(build_state.block(), build_state.editing(), row["branch"], row["next_action"])
+
+
+def _render_failures(shown: pd.DataFrame) -> None:
+    """Each failing row's name and what differed, in full: the grid cuts long cells at their edge."""
+    failures = shown[shown[RESULT] == FAIL]
+    if failures.empty:
+        return
+    st.markdown("**What differed** (failing rows, in full)")
+    st.table(literal_rows({"Row": row_id, "What differed": what}
+                          for row_id, what in failures[[ID, MISMATCHES]].head(MAX_FAILURES_LISTED)
+                          .itertuples(index=False, name=None)), hide_index=True)
+    if len(failures) > MAX_FAILURES_LISTED:
+        st.caption(f"The first {MAX_FAILURES_LISTED} of {len(failures):,} failing rows; the download holds "
+                   "them all.")

@@ -5,7 +5,9 @@ custom search keys of the selected domain in ``st.session_state["custom_keys"]``
 key picker offers them). The local sandbox's domain is picked here too (the demo domain first); the
 Data page switches it with ``use_local_domain`` and calls ``forget_domains`` after it created or
 deleted a domain or a key. The local service itself is started by app.py (the only module allowed
-to import ``profiles_sandbox``) and handed in as a ``LocalService``.
+to import ``profiles_sandbox``) on a background thread, after the first run drew its page, and
+handed in as a ``BackgroundStart`` of a ``LocalService``: until it is up the panel says it is starting,
+and a timer runs the app again as soon as it is (``_until_started``).
 
 Secret keys are never asked for nor shown: AWS credentials come from the standard boto3 chain.
 """
@@ -13,12 +15,12 @@ Secret keys are never asked for nor shown: AWS credentials come from the standar
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
+from components.service_start import BackgroundStart
 from components.text import code, literal
 from profile_block import aws, exposure, keys
 
@@ -31,6 +33,8 @@ DEFAULT_CHAIN = "(default credential chain)"
 # Session caches: (Connection) -> ConnectionCheck, (Connection, domain) -> (keys, problem).
 _CHECKS = "conn_checks"
 _KEYS_CACHE = "conn_custom_keys"
+STARTING = "Starting the local Customer Profiles service…"
+STARTING_POLL_S = 0.25     # how often the sidebar looks whether the local service is up
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class ActiveConnection:
     message: str
     examples: list[dict[str, Any]] = field(default_factory=list)   # demo values (local sandbox only)
     demo_domain: str = ""          # the local sandbox's demo domain (local sandbox only)
+    starting: bool = False         # the local service is still starting (not a failure)
 
     @property
     def is_local(self) -> bool:
@@ -97,12 +102,16 @@ def _discover_keys(connection: aws.Connection, domain: str, refresh: bool) -> tu
     return cache[(connection, domain)]
 
 
-def _local(start_local: Callable[[], LocalService], refresh: bool) -> ActiveConnection:
+def _local(start: BackgroundStart[LocalService], refresh: bool) -> ActiveConnection:
+    if refresh:
+        start.retry()      # a failed start (e.g. the data folder was read-only) is tried again
     try:
-        service = start_local()
+        service = start.result()
     except Exception as exc:  # noqa: BLE001 -- e.g. the data folder is read-only
         return ActiveConnection(LOCAL, None, "", False,
                                 f"The local service could not start ({type(exc).__name__}): {exc}")
+    if service is None:
+        return ActiveConnection(LOCAL, None, "", False, STARTING, starting=True)
     connection = aws.Connection(endpoint_url=service.endpoint_url, local_service=True)
     check = _cached_check(connection, refresh)
     if not check.ok:
@@ -200,8 +209,20 @@ def endpoint_policy() -> exposure.EndpointUrlPolicy:
     return exposure.endpoint_url_policy(st.get_option("server.address"), st.context.headers, os.environ)
 
 
-def render_sidebar(start_local: Callable[[], LocalService]) -> ActiveConnection:
-    """Draw the panel; store and return the active connection, and the domain's custom keys."""
+@st.fragment(run_every=STARTING_POLL_S)
+def _until_started(start: BackgroundStart[LocalService]) -> None:
+    """The panel's status while the local service starts. Once it is up (or failed), the whole app
+    runs again: the panel checks the connection and the page gets it."""
+    if start.done():
+        st.rerun()
+    st.info(STARTING, icon=":material/hourglass_top:")
+
+
+def render_sidebar(start_local: BackgroundStart[LocalService]) -> ActiveConnection:
+    """Draw the panel; store and return the active connection, and the domain's custom keys.
+
+    ``start_local`` is the local service's start; the panel does not begin it (app.py does, after
+    the page is drawn), it shows whether it is up."""
     sidebar = st.sidebar
     sidebar.subheader("Connection", anchor=False)
     backend = sidebar.radio("Backend", [LOCAL, AWS], key="conn_backend", horizontal=True,
@@ -220,6 +241,10 @@ def render_sidebar(start_local: Callable[[], LocalService]) -> ActiveConnection:
             sidebar.caption(f"Custom search keys could not be read: {literal(problem)}")
         elif custom:
             sidebar.caption("Custom search keys: " + ", ".join(code(k) for k in custom))
+    elif active.starting:
+        st.session_state[CUSTOM_KEYS] = []
+        with sidebar:
+            _until_started(start_local)
     else:
         sidebar.error(literal(active.message), icon=":material/error:")
         st.session_state[CUSTOM_KEYS] = []

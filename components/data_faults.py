@@ -38,15 +38,16 @@ def render(target: DataTarget) -> None:
     with st.form("data_faults", border=True):
         left, right = st.columns(2, gap="large")
         throttle = left.slider("Throttle rate", 0.0, 1.0, float(current.get("throttle_rate", 0.0)), 0.05,
-                               help="Share of calls answered with ThrottlingException (429).")
+                               help="Share of profile calls answered with ThrottlingException (429).")
         error = left.slider("Error rate", 0.0, 1.0, float(current.get("error_rate", 0.0)), 0.05,
-                            help="Share of the other calls answered with InternalServerException (500).")
+                            help="Share of the other profile calls answered with "
+                                 "InternalServerException (500).")
         latency = right.number_input("Latency (ms)", 0, 60_000, int(current.get("latency_ms", 0)), 50,
-                                     help="Added to every call before it is answered.")
+                                     help="Added to every profile call before it is answered.")
         next_n = right.number_input("Throttle the next N calls", 0, 1_000,
                                     int(current.get("throttle_next", 0)),
-                                    help="Exactly the next N calls are throttled, then calls are answered "
-                                         "again (for trying a client's retries).")
+                                    help="Exactly the next N profile calls are throttled, then they are "
+                                         "answered again (for trying a client's retries).")
         apply, off = st.columns([1, 5])
         if apply.form_submit_button("Apply", type="primary"):
             _set(target, {"throttle_rate": throttle, "error_rate": error, "latency_ms": int(latency),

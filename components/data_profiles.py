@@ -194,8 +194,9 @@ def _render_form(target: DataTarget, fmt: CsvFormat, form: dict[str, Any]) -> No
         if elsewhere:
             st.error("Not saved. " + " ".join(elsewhere), icon=":material/error:")
         for section, columns in profile_form.form_sections(fmt):
-            if section == profile_form.PROFILE_SECTION:
+            if section in profile_form.OPEN_SECTIONS:
                 box: Any = st.container()
+                box.markdown(f"**{section}**")
             else:
                 opened = any(original.get(c) for c in columns) or any(c in errors for c in columns)
                 box = st.expander(section, expanded=opened)

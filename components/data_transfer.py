@@ -14,7 +14,7 @@ from profile_block.local_service import LoadReport
 
 from . import connection
 from .data_common import DataTarget, notify
-from .text import code, literal
+from .text import code, literal, literal_rows
 
 UPLOAD = "data_upload"
 PREVIEW = "data_preview"          # (upload id, domain, LoadReport) of the file last checked
@@ -84,11 +84,9 @@ def _render_preview(target: DataTarget, upload: Any, report: LoadReport) -> None
         st.error(f"{report.error_count:,} error{'s' if report.error_count != 1 else ''} in "
                  f"{rows:,}{'+' if shown else ''} row{'s' if rows != 1 else ''}{shown}: nothing will be "
                  "written. Fix the file and upload it again.", icon=":material/error:")
-        st.dataframe(pd.DataFrame(report.errors, columns=["row", "column", "message"]), hide_index=True,
-                     key="data_preview_errors", column_config={
-                         "row": st.column_config.NumberColumn("Row", width="small"),
-                         "column": st.column_config.TextColumn("Column"),
-                         "message": st.column_config.TextColumn("Problem", width="large")})
+        # A table, not a data grid: a grid cuts a long message at the cell's edge, a table wraps it.
+        st.table(literal_rows({"Row": e["row"], "Column": e["column"], "Problem": e["message"]}
+                              for e in report.errors), hide_index=True)
     if report.rows:
         label = "What will change" + (f" (the first {len(report.rows)} rows)"
                                       if len(report.rows) < report.creates + report.updates else "")

@@ -184,20 +184,48 @@ def client_attempts(client: Any) -> int:
     return MAX_ATTEMPTS     # botocore's defaults retry
 
 
-def _new_client(connection: Connection, max_pool_connections: int, retries: bool = True) -> Any:
-    import boto3
+def share_data_loader(loader: Any) -> None:
+    """Read botocore's data (the service model, endpoint rules) for every client made from now on
+    through ``loader``, a ``botocore.loaders.Loader``. A loader keeps what it has read, so clients
+    sharing one parse the large Customer Profiles model once per process: the app hands in the
+    loader its local service validates requests with (benchmarks/cold_start.py)."""
+    global _data_loader
+    with _clients_lock:
+        _data_loader = loader
 
+
+_data_loader: Any = None    # every client's botocore data loader; made on first use
+
+
+def _botocore_session(profile: str | None) -> Any:
+    """A new botocore session (sessions are not thread-safe) reading data through the shared loader."""
+    import botocore.loaders
+    import botocore.session
+
+    global _data_loader
+    if _data_loader is None:
+        _data_loader = botocore.loaders.create_loader()
+    session = botocore.session.Session(profile=profile)
+    session.register_component("data_loader", _data_loader)
+    return session
+
+
+def _new_client(connection: Connection, max_pool_connections: int, retries: bool = True) -> Any:
+    # botocore's create_client is what boto3's Session.client calls; a botocore session lets
+    # every client share one data loader (boto3's Session would add a search path to it each time).
     config = client_config(max_pool_connections, retries)
     if connection.local_service:
-        session = boto3.session.Session(region_name=connection.region or DEFAULT_ENDPOINT_REGION)
-        return session.client(
-            SERVICE_NAME, endpoint_url=connection.endpoint_url, config=config,
+        session = _botocore_session(None)
+        return session.create_client(
+            SERVICE_NAME, region_name=connection.region or DEFAULT_ENDPOINT_REGION,
+            endpoint_url=connection.endpoint_url, config=config,
             aws_access_key_id=LOCAL_SERVICE_ACCESS_KEY, aws_secret_access_key=LOCAL_SERVICE_ACCESS_KEY,
         )
-    session = boto3.session.Session(profile_name=connection.profile, region_name=connection.region)
-    region = session.region_name or (DEFAULT_ENDPOINT_REGION if connection.endpoint_url else None)
-    return session.client(SERVICE_NAME, region_name=region, endpoint_url=connection.endpoint_url,
-                          config=config)
+    session = _botocore_session(connection.profile)
+    region = connection.region or session.get_config_variable("region")
+    region = region or (DEFAULT_ENDPOINT_REGION if connection.endpoint_url else None)
+    return session.create_client(SERVICE_NAME, region_name=region, endpoint_url=connection.endpoint_url,
+                                 config=config)
 
 
 def available_profiles() -> list[str]:

@@ -42,12 +42,10 @@ from profile_block.block import (
     BRANCH_LABELS,
     BRANCHES,
     ERROR,
-    MULTIPLE_FOUND,
-    NONE_FOUND,
-    SUCCESS,
     GetProfileBlock,
 )
 from profile_block.customer_data import ALWAYS_SET
+from profile_block.demo_contacts import demo_contacts
 from profile_block.fields import field_for
 from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
 from profile_block.surrogates import is_unicode, surrogate_problem
@@ -386,49 +384,22 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 # --- templates -----------------------------------------------------------------------------------
 
-_BRANCH_BY_COUNT = {0: NONE_FOUND, 1: SUCCESS}
-
-
 def template_rows(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]] = ()
                   ) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of a contacts CSV made for ``block``: ``id``, one column per contact path the
     block reads, ``expect_branch``.
 
-    With ``examples`` (the local service's demo values: "value", "key", "count"), one row per
-    example of a key that reads a contact path, plus an empty value (the Error branch); the
-    expected branch is filled in when the block has a single identifier (then the example's count
-    decides it). Without examples: one row of sample values.
+    With ``examples`` (the local service's demo values), the demo contacts made for the block
+    (``demo_contacts``: every row with the branch it must take, its label as the id). Without
+    examples, or when they tell nothing about this block: one row of sample values.
     """
     paths = contact_paths(block)
     header = [ID, *paths, EXPECT_BRANCH]
-    base = {path: suggest_contact_value(path, block, examples) for path in paths}
-    single = len(block.identifiers) == 1
-    rows: list[list[str]] = []
-    used_ids: set[str] = set()
-
-    def add(row_id: str, contact: Mapping[str, str], branch: str) -> None:
-        unique, n = row_id, 2
-        while unique in used_ids:
-            unique, n = f"{row_id} ({n})", n + 1
-        used_ids.add(unique)
-        rows.append([unique, *(contact[p] for p in paths), branch])
-
-    for ident in block.identifiers:
-        if not references.is_reference(ident.value) or references.check_reference(ident.value):
-            continue
-        path = references.parse_reference(ident.value).path
-        for example in examples:
-            if example.get("key") != ident.key:
-                continue
-            count = int(example.get("count", 1))
-            branch = _BRANCH_BY_COUNT.get(count, MULTIPLE_FOUND) if single else ""
-            add(f"{ident.key} {example.get('expect') or str(count) + ' found'}",
-                {**base, path: str(example["value"])}, branch)
-    if rows and paths:
-        add("empty value", {**base, paths[0]: ""}, ERROR)
-    if not rows:
-        add("example", base, "")
-    return header, rows
+    made = demo_contacts(block, examples)
+    if made:
+        return header, [[c.label, *(c.contact[p] for p in paths), c.branch] for c in made]
+    sample = [suggest_contact_value(path, block, examples) for path in paths]
+    return header, [["example", *sample, ""]]
 
 
 def template_csv(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]] = ()) -> str:

@@ -13,6 +13,7 @@ its ``run`` function.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -500,10 +501,14 @@ def _open_out(path: str, contacts: str, flow: str) -> Any:
 
 
 def _read_contacts_file(path: str) -> Any:
+    """The contacts CSV as text, read as the run goes (closed by the caller): a regular file only,
+    so a FIFO or a device is refused at once instead of blocking or streaming without end."""
+    from profile_block.input_files import InputFileError, open_regular_file
+
     try:
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 -- closed by the caller
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return io.TextIOWrapper(open_regular_file(path, stdin_too=False), encoding="utf-8-sig", newline="")
+    except InputFileError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class _ProgressLine:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from typing import BinaryIO
 
-# What a path can be besides a regular file, in words (for the messages).
-_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
+from studio_files.file_kinds import file_kind
+
 JSON_SUFFIX = ".json"
 
 
@@ -23,33 +22,39 @@ class InputFileError(ValueError):
     """A path that cannot be read as a file (missing, not a regular file, no permission)."""
 
 
-def file_kind(mode: int) -> str:
-    """ "a regular file", "a folder", "a named pipe (FIFO)" ... for an ``st_mode``."""
-    if stat.S_ISREG(mode):
-        return "a regular file"
-    return next((kind for is_kind, kind in _FILE_KINDS if is_kind(mode)), "a special file")
+def _refuse(path: str, mode: int, stdin_too: bool = True) -> InputFileError:
+    also = " (or - to read stdin)" if stdin_too else ""
+    return InputFileError(f"{path} is {file_kind(mode)}, not a regular file; name a file{also}")
 
 
-def _refuse(path: str, mode: int) -> InputFileError:
-    return InputFileError(f"{path} is {file_kind(mode)}, not a regular file; name a file "
-                          "(or - to read stdin)")
+def open_regular_file(path: str, stdin_too: bool = True) -> BinaryIO:
+    """The regular file at ``path`` opened for reading (binary); InputFileError for anything else
+    (a FIFO, a device, a folder, a missing file). Never blocks. ``stdin_too``: the refusal says
+    that ``-`` reads stdin (for a command that takes it)."""
+    try:
+        mode = os.stat(path).st_mode          # follows links: a link to a FIFO is a FIFO
+        if not stat.S_ISREG(mode):
+            raise _refuse(path, mode, stdin_too)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    handle = os.fdopen(fd, "rb")
+    try:
+        mode = os.fstat(handle.fileno()).st_mode
+    except OSError as exc:
+        handle.close()
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):                # replaced between the stat and the open
+        handle.close()
+        raise _refuse(path, mode, stdin_too)
+    return handle
 
 
 def read_regular_file(path: str, limit: int) -> bytes:
     """At most ``limit + 1`` bytes of the regular file at ``path`` (one more than allowed, so the
     caller can tell a file that is too large); InputFileError for anything else. Never blocks."""
-    try:
-        mode = os.stat(path).st_mode          # follows links: a link to a FIFO is a FIFO
-        if not stat.S_ISREG(mode):
-            raise _refuse(path, mode)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:      # closes fd whatever happens below
+    with open_regular_file(path) as handle:
         try:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):        # replaced between the stat and the open
-                raise _refuse(path, mode)
             return handle.read(limit + 1)
         except OSError as exc:
             raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -10,26 +10,31 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .local_service import CsvFormat
 
-PROFILE_SECTION = "Profile"
-OTHER_SECTION = "Other"
+NAME_SECTION, CONTACT_SECTION, MORE_SECTION = "Name", "Contact", "More"
+# Drawn open; the address sections are folded away while empty.
+OPEN_SECTIONS = (NAME_SECTION, CONTACT_SECTION, MORE_SECTION)
 
 
 def form_sections(fmt: CsvFormat) -> list[tuple[str, list[str]]]:
-    """The form's sections in the format's order: plain members first ("Profile"), then one per
-    address (``Address``, ``ShippingAddress`` ...), then JSON members ("Other"). ProfileId, key
+    """The form's sections in the order people read a profile: the name ("Name": the person's,
+    then the business's), how to reach them ("Contact": every phone number and email address),
+    one section per address (``Address``, ``ShippingAddress`` ...), then the rest ("More": account
+    number, birth date, gender, ..., JSON members last), each in the format's order. ProfileId, key
     and attribute columns are not fields of their own."""
-    sections: dict[str, list[str]] = {PROFILE_SECTION: []}
+    names = [c for c in (*NAME_COLUMNS, "BusinessName") if c in fmt.columns]
+    contact = [c for c in fmt.columns if "." not in c and c.endswith(("PhoneNumber", "EmailAddress"))]
+    addresses: dict[str, list[str]] = {}
+    more: list[str] = []
     for column in fmt.columns:
-        if column == "ProfileId":
+        if column == "ProfileId" or column in names or column in contact or column in fmt.json_members:
             continue
-        if column in fmt.json_members:
-            sections.setdefault(OTHER_SECTION, []).append(column)
-        elif "." in column:
-            sections.setdefault(column.split(".", 1)[0], []).append(column)
+        if "." in column:
+            addresses.setdefault(column.split(".", 1)[0], []).append(column)
         else:
-            sections[PROFILE_SECTION].append(column)
-    other = sections.pop(OTHER_SECTION, None)
-    return list(sections.items()) + ([(OTHER_SECTION, other)] if other else [])
+            more.append(column)
+    more += [c for c in fmt.columns if c in fmt.json_members]
+    sections = [(NAME_SECTION, names), (CONTACT_SECTION, contact), *addresses.items(), (MORE_SECTION, more)]
+    return [(name, columns) for name, columns in sections if columns]
 
 
 NAME_COLUMNS = ("FirstName", "MiddleName", "LastName")

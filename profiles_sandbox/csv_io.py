@@ -195,12 +195,6 @@ def open_csv(source: BinaryIO) -> tuple[list[str], CsvRows]:
     return header, CsvRows(header, _raw_rows(source, text, reader))
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[Row]]:
-    """``open_csv`` of bytes in memory, every row read (for callers that want a list)."""
-    header, rows = open_csv(io.BytesIO(data))
-    return header, list(rows)
-
-
 class CsvRows:
     """The rows of a CSV file as its reader gives them, read as they are iterated: ``raw()``
     gives (row number, cells in header order), iterating gives ``Row``s (empty cells dropped:
@@ -468,10 +462,20 @@ def _check_rows(target: DomainLoad, plan: LoadPlan, rows: Iterable[Row], *, comm
                                     planned.keys))
         if not plan.ok:
             continue          # checking on, for the errors of every row; nothing more is written
-        creates: list[ProfileRow] = []
-        updates: list[ProfileRow] = []
-        sampled: list[str] = []
         new_ids = iter(_random_ids(len(checked)))      # 32 random hex digits, as the API's ids are
+        if len(kept_ids) >= MAX_KEPT_IDS:     # past the rows a result shows: just sort them out
+            creates: list[ProfileRow] = [(given or next(new_ids), f, k)
+                                         for _, action, given, f, k in checked if action == "create"]
+            updates: list[ProfileRow] = [(given, f, k) for _, action, given, f, k in checked
+                                         if action != "create"]
+            plan.attached_values += sum(len(k) for *_, k in checked)
+            plan.creates += len(creates)
+            plan.updates += len(updates)
+            if commit:
+                target.write(creates, updates)
+            continue
+        creates, updates = [], []
+        sampled: list[str] = []
         for number, action, given_id, fields, keys in checked:
             if action == "create":
                 profile_id = given_id or next(new_ids)

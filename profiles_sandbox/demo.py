@@ -12,8 +12,10 @@ value                          key          finds         why
 +15555550140                   _phone       1 profile     a mobile number only (Ahmed Hassan)
 maria.garcia@example.com       _email       1 profile     unique email
 olivia.b@example.net           _email       1 profile     a personal email (Olivia Brown)
+nobody@example.com             _email       0 profiles    nobody has it
 A-1001                         _account     1 profile     unique account number (Maria)
 A-2002                         _account     2 profiles    the Chen household's shared account
+A-9999                         _account     0 profiles    nobody has it
 Maria Elena Garcia             _fullName    1 profile     "First Middle Last"
 John Smith                     _fullName    2 profiles    two different people, same name
 LOY-1001                       loyaltyId    1 profile     custom key (object type Loyalty)
@@ -48,34 +50,46 @@ def demo_profile_id(slug: str) -> str:
 
 MARIA_PROFILE_ID = demo_profile_id("maria-garcia")
 
+CHEN_PROFILE_IDS = [demo_profile_id("james-chen"), demo_profile_id("linda-chen")]
+SMITH_PROFILE_IDS = [demo_profile_id("john-smith-1"), demo_profile_id("john-smith-2")]
+
+# "profiles": the ProfileIds each example finds, so a tool can work out what several of them find
+# together under AND or OR (tests/sandbox/test_demo_data.py checks them against a search).
 DEMO_EXAMPLES: list[dict[str, Any]] = [
     {"value": "+15555550100", "key": "_phone", "expect": "one profile", "count": 1,
+     "profiles": [MARIA_PROFILE_ID],
      "note": "Maria Elena Garcia: every field filled, four addresses, Attributes (Success)"},
     {"value": "+15555550111", "key": "_phone", "expect": "two profiles", "count": 2,
-     "note": "the Chen household shares this phone (MultipleFoundError)"},
-    {"value": "+15555550199", "key": "_phone", "expect": "no profile", "count": 0,
+     "profiles": CHEN_PROFILE_IDS, "note": "the Chen household shares this phone (MultipleFoundError)"},
+    {"value": "+15555550199", "key": "_phone", "expect": "no profile", "count": 0, "profiles": [],
      "note": "nobody has this number (NoneFoundError)"},
     {"value": "+15555550140", "key": "_phone", "expect": "one profile", "count": 1,
+     "profiles": [demo_profile_id("ahmed-hassan")],
      "note": "Ahmed Hassan: found through MobilePhoneNumber only"},
     {"value": "maria.garcia@example.com", "key": "_email", "expect": "one profile", "count": 1,
-     "note": "Maria Elena Garcia's email (unique)"},
+     "profiles": [MARIA_PROFILE_ID], "note": "Maria Elena Garcia's email (unique)"},
     {"value": "olivia.b@example.net", "key": "_email", "expect": "one profile", "count": 1,
+     "profiles": [demo_profile_id("olivia-brown")],
      "note": "Olivia Brown: found through PersonalEmailAddress"},
+    {"value": "nobody@example.com", "key": "_email", "expect": "no profile", "count": 0, "profiles": [],
+     "note": "an email address nobody has"},
     {"value": "A-1001", "key": "_account", "expect": "one profile", "count": 1,
-     "note": "Maria Elena Garcia's account number (unique)"},
+     "profiles": [MARIA_PROFILE_ID], "note": "Maria Elena Garcia's account number (unique)"},
     {"value": "A-2002", "key": "_account", "expect": "two profiles", "count": 2,
-     "note": "the Chen household's shared account"},
+     "profiles": CHEN_PROFILE_IDS, "note": "the Chen household's shared account"},
+    {"value": "A-9999", "key": "_account", "expect": "no profile", "count": 0, "profiles": [],
+     "note": "an account number nobody has"},
     {"value": "Maria Elena Garcia", "key": "_fullName", "expect": "one profile", "count": 1,
-     "note": "full name is \"First Middle Last\" with single spaces"},
+     "profiles": [MARIA_PROFILE_ID], "note": "full name is \"First Middle Last\" with single spaces"},
     {"value": "John Smith", "key": "_fullName", "expect": "two profiles", "count": 2,
-     "note": "two different people with the same name"},
+     "profiles": SMITH_PROFILE_IDS, "note": "two different people with the same name"},
     {"value": MARIA_PROFILE_ID, "key": "_profileId", "expect": "one profile", "count": 1,
-     "note": "Maria Elena Garcia's ProfileId"},
+     "profiles": [MARIA_PROFILE_ID], "note": "Maria Elena Garcia's ProfileId"},
     {"value": "LOY-1001", "key": CUSTOM_KEY, "expect": "one profile", "count": 1,
-     "note": "custom key from the Loyalty object type (Maria)"},
+     "profiles": [MARIA_PROFILE_ID], "note": "custom key from the Loyalty object type (Maria)"},
     {"value": "LOY-2002", "key": CUSTOM_KEY, "expect": "two profiles", "count": 2,
-     "note": "custom key value shared by the Chen household"},
-    {"value": "LOY-9999", "key": CUSTOM_KEY, "expect": "no profile", "count": 0,
+     "profiles": CHEN_PROFILE_IDS, "note": "custom key value shared by the Chen household"},
+    {"value": "LOY-9999", "key": CUSTOM_KEY, "expect": "no profile", "count": 0, "profiles": [],
      "note": "custom key value nobody has"},
 ]
 

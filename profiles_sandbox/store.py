@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from studio_files.file_kinds import file_kind
+
 # Which profile fields each standard search key covers (Customer Profiles' documented keys).
 STANDARD_KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "_phone": ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"),
@@ -854,11 +856,6 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
     return Store(target, seeded=seeded)
 
 
-_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
-
-
 def check_database_path(target: Path, option: str = "--db") -> None:
     """StoreUnusable unless ``target`` is a regular file (or a link to one) or does not exist yet.
 
@@ -876,9 +873,8 @@ def check_database_path(target: Path, option: str = "--db") -> None:
     except OSError as exc:
         raise StoreUnusable(f"cannot use {target}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(mode):
-        kind = next((kind for is_kind, kind in _NOT_A_FILE if is_kind(mode)), "a special file")
-        raise StoreUnusable(f"{target} is {kind}, not a regular file; {option} needs a regular file "
-                            "or a path that does not exist yet")
+        raise StoreUnusable(f"{target} is {file_kind(mode)}, not a regular file; {option} needs a "
+                            "regular file or a path that does not exist yet")
 
 
 def _pid_alive(pid: int) -> bool:

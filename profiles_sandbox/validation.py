@@ -8,6 +8,7 @@ version is installed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -41,11 +42,20 @@ class Violation(str):
         return violation
 
 
+@functools.cache
+def data_loader() -> Any:
+    """The botocore data loader the models come from, one per process. It keeps what it read: a
+    client made through it (the app's, see profile_block.aws.share_data_loader) does not parse the
+    model again. A bare loader, not a session: a session brings the client machinery's imports."""
+    return botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+
+
+@functools.cache
 def load_service_model() -> ServiceModel:
-    """The Customer Profiles model of the installed botocore (read by its loader, as a session's
-    get_service_model does, without importing the client machinery a session brings)."""
-    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
-    return ServiceModel(loader.load_service_model(SERVICE_NAME, "service-2"), service_name=SERVICE_NAME)
+    """The Customer Profiles model of the installed botocore, read once per process (the service's
+    routes and its CSV loads share it; it is only read, never changed)."""
+    model = data_loader().load_service_model(SERVICE_NAME, "service-2")
+    return ServiceModel(model, service_name=SERVICE_NAME)
 
 
 @dataclass(frozen=True)

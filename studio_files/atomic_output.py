@@ -30,20 +30,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from studio_files.file_kinds import file_kind
+
 STDOUT = "-"
 T = TypeVar("T")
 
-_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
 
 
 class OutputRefused(ValueError):
     """A path that will not be written (not a regular file, missing folder ...): one line why."""
-
-
-def _kind(mode: int) -> str:
-    return next((kind for is_kind, kind in _NOT_A_FILE if is_kind(mode)), "a special file")
 
 
 def output_path(given: str | os.PathLike[str], option: str = "--out") -> Path:
@@ -63,8 +58,8 @@ def output_path(given: str | os.PathLike[str], option: str = "--out") -> Path:
     except OSError as exc:
         raise OutputRefused(f"cannot use {target}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(mode):
-        raise OutputRefused(f"{target} is {_kind(mode)}, not a regular file; {option} needs a regular file "
-                            "or a path that does not exist yet")
+        raise OutputRefused(f"{target} is {file_kind(mode)}, not a regular file; {option} needs a "
+                            "regular file or a path that does not exist yet")
     return Path(os.path.realpath(target)) if target.is_symlink() else target
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,22 @@ def open_groups(at: AppTest) -> AppTest:
 def full(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def until_started(at: AppTest, timeout_s: float = 60) -> AppTest:
+    """Run app.py until its sidebar no longer says the local service is starting. The first run
+    of a process begins the start on a background thread and draws the page; in the browser a
+    timer of the sidebar runs the app again once the service is up (components.connection);
+    AppTest runs no timers, so this reruns instead."""
+    from components.connection import CONNECTION
+
+    full(at)
+    deadline = time.monotonic() + timeout_s
+    while CONNECTION in at.session_state and at.session_state[CONNECTION].starting:
+        assert time.monotonic() < deadline, "the local service did not start"
+        time.sleep(0.05)
+        full(at)
     return at
 
 

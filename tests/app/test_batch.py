@@ -89,6 +89,19 @@ def test_demo_examples_run_in_the_background_and_every_expectation_holds(sandbox
     assert frame["customer.FirstName"].tolist() == ["Maria", "", "", "Ahmed", ""]
 
 
+def test_demo_examples_for_an_and_block_expect_a_branch_on_every_row(sandbox):
+    block = GetProfileBlock(identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address"),
+                                         Identifier("_account", "$.Attributes.account")], operator="AND")
+    at = open_page(sandbox, block)
+    button(at, "Use the demo examples").click().run()
+    button(at, "Run batch").click().run()
+    finish(at)
+    frame = at.session_state[RUN].frame()
+    assert (frame["result"] == "pass").all() and len(frame) == 6
+    assert set(frame["branch"]) == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
+    assert [s.value for s in at.success if s.value == "Every expectation held (6 rows checked)."]
+
+
 def test_a_csv_that_does_not_fit_the_block_is_refused_and_the_run_stays_off(sandbox):
     at = open_page(sandbox)
     at.session_state[SOURCE] = ContactsSource("contacts.csv", "id,Attributes.account\n1,A-1001\n")

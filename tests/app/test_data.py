@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS, LOCAL_DOMAIN, ActiveConnection
 from profile_block import aws, local_service
-from tests.app.conftest import APP, ROOT, widget
+from tests.app.conftest import APP, ROOT, until_started, widget
 
 DATA_PAGE = ROOT / "app_pages" / "data.py"
 
@@ -30,8 +30,7 @@ def run(at: AppTest) -> AppTest:
 def app() -> Iterator[AppTest]:
     """The whole app on its Data page (its local service keeps its data in the session's temporary
     folder: tests/app/conftest.isolated_data_dir)."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    run(at)
+    at = until_started(AppTest.from_file(str(APP), default_timeout=60))
     at.switch_page("app_pages/data.py")
     run(at)
     yield at

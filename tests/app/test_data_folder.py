@@ -9,11 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from components.connection import CONNECTION
 from profile_block import local_service
-from tests.app.conftest import APP, ROOT, full
+from tests.app.conftest import APP, ROOT, until_started
 
 
 def test_the_app_under_test_keeps_its_local_data_in_the_session_folder(isolated_data_dir: Path):
-    at = full(AppTest.from_file(str(APP), default_timeout=60))
+    at = until_started(AppTest.from_file(str(APP), default_timeout=60))
     assert at.session_state[CONNECTION].ok
     database = isolated_data_dir / "sandbox.sqlite3"
     assert database.is_file()

@@ -22,7 +22,7 @@ from components.connection import AWS, CONNECTION, CUSTOM_KEYS
 from profile_block import aws
 from profile_block.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
-from tests.app.conftest import shown
+from tests.app.conftest import shown, until_started
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -54,9 +54,7 @@ def open_app(**widgets: Any) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in widgets.items():
         at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return until_started(at)
 
 
 @pytest.fixture

@@ -63,8 +63,19 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app, its local service started: the first visit begins the start and the sidebar fills
+    in once it is up (tests/e2e/test_cold_start.py); the tests open the app after that."""
     proc, url = start_streamlit(ROOT / "app.py", tmp_path_factory.mktemp("studio-data"))
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        expect(page.get_by_test_id("stSidebar").get_by_text("Local sandbox at")).to_be_visible(timeout=60_000)
+        context.close()
+    except BaseException:
+        stop(proc)
+        raise
     yield url
     stop(proc)
 

@@ -22,3 +22,16 @@ def download(page: Page, label: str | re.Pattern[str]) -> tuple[str, bytes]:
         said = page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
         raise AssertionError(f"no file from the button {label!r}; the page says {said}") from exc
     return info.value.suggested_filename, Path(info.value.path()).read_bytes()
+
+
+def assert_shown_in_full(page: Page, text: str) -> None:
+    """``text`` is on the page in a table cell that shows all of it: wrapped, not cut at the cell's
+    edge (a data grid draws cells on a canvas and cuts long text; its accessible copy would not
+    tell)."""
+    from playwright.sync_api import expect
+
+    cell = page.locator('[data-testid="stTable"] td').filter(has_text=text).first
+    expect(cell).to_be_visible()
+    assert text in cell.inner_text()
+    clipped = cell.evaluate("c => c.scrollWidth > c.clientWidth + 1")
+    assert not clipped, f"the cell holding {text!r} is cut at its edge"

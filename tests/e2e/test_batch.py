@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from profile_block.block import GetProfileBlock, Identifier
+from profile_block.link import block_link
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.helpers import download
+from tests.e2e.helpers import assert_shown_in_full, download
 
 PHONE = "CustomerEndpoint.Address"
 CONTACTS = (f"id,{PHONE},expect_branch\n"
@@ -85,8 +87,11 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     failed = page.locator('[data-testid="stMetric"]').filter(has_text="Failed")
     expect(failed.locator('[data-testid="stMetricValue"]')).to_have_text("1")
 
-    assert chart_bars(page) == {("Success", "pass"): 2, ("MultipleFoundError", "fail"): 1,
-                                ("NoneFoundError", "pass"): 1, ("NoMatchingError", "pass"): 1}
+    # The chart names the branches as the filters do.
+    assert chart_bars(page) == {("Success", "pass"): 2, ("Multiple found", "fail"): 1,
+                                ("None found", "pass"): 1, ("Error", "pass"): 1}
+    for label in ("Success", "Multiple found", "None found", "Error"):
+        expect(page.get_by_role("button", name=label, exact=True)).to_be_visible()     # the filter
 
     rows = table(page, count=5)
     assert [r["id"] for r in rows] == ["maria", "chens", "nobody", "ahmed", "empty"]
@@ -107,6 +112,8 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
     assert failing[shown_columns].to_dict("records") == rows
     assert failing["mismatches"].tolist() == ["branch: expected Success, got MultipleFoundError"]
+    assert_shown_in_full(page, "chens")
+    assert_shown_in_full(page, "branch: expected Success, got MultipleFoundError")
 
 
 # The second name has two '$': the error that names the file must not turn it into maths.
@@ -130,7 +137,34 @@ def test_the_demo_examples_take_every_branch(page: Page, app_url: str):
     run_and_wait(page)
     expect(page.get_by_text(re.compile(r"Every expectation held \(\d+ rows checked\)"))).to_be_visible()
     branches = {branch for branch, _ in chart_bars(page)}
-    assert branches == {"Success", "MultipleFoundError", "NoneFoundError", "NoMatchingError"}
+    assert branches == {"Success", "Multiple found", "None found", "Error"}
+
+
+@pytest.mark.parametrize("operator", ["AND", "OR"])
+def test_demo_contacts_for_a_two_key_block_fill_every_value_and_all_hold(page: Page, app_url: str,
+                                                                         operator: str):
+    """The demo set is made for the block: phone and account both filled, every row expects a
+    branch, the label says which, and every expectation holds over all rows."""
+    block = GetProfileBlock(identifiers=[Identifier("_phone", f"$.{PHONE}"),
+                                         Identifier("_account", "$.Attributes.account")], operator=operator)
+    page.goto(f"{app_url}/batch?b={block_link(block)}")
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name=re.compile("^Batch run"))).to_be_visible()
+    page.get_by_role("button", name="Use the demo examples").click()
+    wait_until_idle(page)
+    summary = page.get_by_text(re.compile(r"demo examples · (\d+) test contacts · checks the branch"))
+    expect(summary).to_be_visible()
+    count = int(re.search(r"(\d+) test contacts", summary.inner_text())[1])
+    run_and_wait(page)
+    expect(page.get_by_text(f"Every expectation held ({count} rows checked).")).to_be_visible()
+    table(page, count=count)
+    rows = downloaded_csv(page, re.compile(f"Download all {count} rows shown")).to_dict("records")
+    assert all(r[PHONE] and r["Attributes.account"] for r in rows if r["branch"] != "NoMatchingError")
+    assert {r["branch"] for r in rows} == {"Success", "MultipleFoundError", "NoneFoundError",
+                                           "NoMatchingError"}
+    labels = {"Success": "Success: ", "MultipleFoundError": "Multiple found: ",
+              "NoneFoundError": "None found: ", "NoMatchingError": "Error: "}
+    assert all(r["id"].startswith(labels[r["branch"]]) and r["result"] == "pass" for r in rows)
 
 
 
@@ -154,3 +188,34 @@ def test_downloads_neutralise_formulas_and_keep_phone_numbers(page: Page, app_ur
     wait_until_idle(page)
     failing = downloaded_csv(page, re.compile("Download the 1 row shown"))
     assert failing["id"].tolist() == ["'" + hyperlink]
+
+
+def test_after_leaving_and_coming_back_the_page_says_which_file_the_contacts_came_from(
+        page: Page, app_url: str, tmp_path: Path):
+    contacts = tmp_path / "regression.csv"
+    contacts.write_text(CONTACTS)
+    open_batch(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
+    wait_until_idle(page)
+    expect(page.get_by_text("regression.csv · 5 test contacts")).to_be_visible()
+    nav = page.get_by_test_id("stSidebarNavItems")
+    nav.get_by_role("link", name="Build").click()
+    wait_until_idle(page)
+    nav.get_by_role("link", name="Batch").click()
+    wait_until_idle(page)
+    # The upload box is empty again (Streamlit forgets a file once its page is left): the page says
+    # where the contacts it still lists come from, and lets them go.
+    expect(page.get_by_text("regression.csv · 5 test contacts")).to_be_visible()
+    expect(page.get_by_text("In use: regression.csv, uploaded earlier")).to_be_visible()
+    page.get_by_role("button", name="Stop using them").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("regression.csv · 5 test contacts")).to_have_count(0)
+    expect(page.get_by_role("button", name="Run batch")).to_be_disabled()
+
+    # The demo examples replace an upload in the box too: the box never shows a file not in use.
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
+    wait_until_idle(page)
+    page.get_by_role("button", name="Use the demo examples").click()
+    wait_until_idle(page)
+    expect(page.locator('[data-testid="stFileUploaderFile"]')).to_have_count(0)
+    expect(page.get_by_text("In use: the demo examples")).to_be_visible()

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_until_idle
-from tests.e2e.helpers import download
+from tests.e2e.helpers import assert_shown_in_full, download
 from tests.e2e.lookup_page import banner, go_to_lookup, run_lookup, table_rows
 
 
@@ -109,6 +109,8 @@ def test_an_import_with_an_error_row_writes_nothing(page: Page, app_url: str, tm
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(bad))
     wait_until_idle(page)
     expect(page.get_by_text("1 error in 1 row: nothing will be written")).to_be_visible()
+    assert_shown_in_full(page, "Value 'MAL' at 'Gender' failed to satisfy constraint: Member must "
+                               "satisfy enum value set: [MALE, FEMALE, UNSPECIFIED]")
     expect(page.get_by_role("button", name=re.compile("^Import "))).to_be_disabled()
 
     page.get_by_role("radio", name="Profiles", exact=True).click()
@@ -138,3 +140,21 @@ def test_a_file_name_with_dollar_signs_is_shown_as_typed(page: Page, app_url: st
     wait_until_idle(page)
     expect(page.get_by_text("price $x$ list.csv into domain demo")).to_be_visible()
     assert page.locator(".katex").count() == 0
+
+
+def test_the_add_profile_form_reads_as_a_profile_does(page: Page, app_url: str):
+    """Names first, then how to reach the person, then addresses, then the rest."""
+    open_data(page, app_url)
+    page.get_by_role("button", name="Add a profile").click()
+    wait_until_idle(page)
+    form = page.locator('[data-testid="stForm"]')
+    expect(form.get_by_role("textbox", name="FirstName", exact=True)).to_be_visible()
+    labels = form.locator('[data-testid="stTextInput"] label').all()
+    # As a person reads them: row by row, left to right (the fields sit in three columns).
+    placed = sorted((round(box["y"]), box["x"], label.inner_text())
+                    for label in labels if (box := label.bounding_box()) is not None)
+    boxes = [text for _, _, text in placed]
+    assert boxes[:5] == ["FirstName", "MiddleName", "LastName", "BusinessName", "PhoneNumber"]
+    assert boxes.index("BusinessEmailAddress") < boxes.index("AccountNumber")
+    headings = form.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
+    assert headings[:2] == ["Name", "Contact"] and "More" in headings

@@ -65,6 +65,19 @@ def test_error_rate_one_lands_a_lookup_on_the_error_branch(faults_page: Page, ap
     expect(banner(page)).to_contain_text("Error branch")
     expect(banner(page)).to_contain_text("InternalServerException")
 
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Data").click()
+    wait_until_idle(page)
+    page.get_by_role("radio", name="Faults", exact=True).click()
+    wait_until_idle(page)
+    expect(page.get_by_text("Faults are on: error_rate 1.0")).to_be_visible()
+    page.get_by_role("button", name="Turn all off").click()
+    wait_until_idle(page)
+    expect(page.get_by_text("No faults: every")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Faults are on"))).to_have_count(0)
+    go_to_lookup(page)
+    run_lookup(page, "+15555550100")
+    expect(banner(page)).to_contain_text("Success branch")
+
 
 def test_throttling_the_next_3_calls_throttles_the_lookup_and_then_clears(faults_page: Page, app_url: str):
     page = faults_page
@@ -81,7 +94,7 @@ def test_throttling_the_next_3_calls_throttles_the_lookup_and_then_clears(faults
     run_lookup(page, "+15555550100")        # the 3 throttled calls are spent by the first lookup
     expect(banner(page)).to_contain_text("Success branch")
 
-    page.get_by_role("link", name="Data").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Data").click()
     wait_until_idle(page)
     page.get_by_role("radio", name="Faults", exact=True).click()
     wait_until_idle(page)

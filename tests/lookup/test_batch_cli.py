@@ -179,6 +179,16 @@ def test_bad_csvs_exit_2_with_one_line(endpoint, clean_env, files, tmp_path, con
     assert words in done.stderr
 
 
+def test_a_contacts_fifo_is_refused_at_once_never_read(endpoint, clean_env, files, tmp_path):
+    """A named pipe with no writer would block the run forever (batch()'s timeout fails the test)."""
+    fifo = tmp_path / "contacts.csv"
+    os.mkfifo(fifo)
+    done = batch(clean_env, files["block"], fifo, "--endpoint", endpoint, "--domain", "demo")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"python -m profile_block: {fifo} is a named pipe (FIFO), not a regular file; name a file"]
+
+
 @pytest.mark.parametrize("args, words", [
     (["{block}", "{missing}", "--endpoint", "{url}", "--domain", "demo"], "cannot read"),
     (["{block}", "{contacts}", "--endpoint", "{url}", "--domain", "demo", "--workers", "0"],

@@ -15,13 +15,14 @@ ADDRESS_GROUPS = ["Address", "ShippingAddress", "MailingAddress", "BillingAddres
 def test_every_documented_example_finds_what_it_says(client, example):
     found = search(client, DEMO_DOMAIN, example["key"], example["value"])
     assert len(found) == example["count"], example["note"]
+    assert sorted(p["ProfileId"] for p in found) == sorted(example["profiles"]), example["note"]
     words = {0: "no profile", 1: "one profile", 2: "two profiles"}
     assert example["expect"] == words[example["count"]]
 
 
 def test_examples_have_the_documented_shape():
     for example in DEMO_EXAMPLES:
-        assert {"value", "key", "expect", "note"} <= set(example)
+        assert {"value", "key", "expect", "count", "profiles", "note"} <= set(example)
     keys = {e["key"] for e in DEMO_EXAMPLES}
     assert {"_phone", "_email", "_account", "_fullName", "_profileId", "loyaltyId"} <= keys
 

@@ -14,7 +14,7 @@ HYPERLINK = '=HYPERLINK("http://x.example/","x")'
 
 def load(store, domain: str, data: bytes):
     """``profiles_sandbox load`` of ``data`` into ``domain`` (all or nothing): (plan, result)."""
-    header, rows = csv_io.read_csv(data)
+    header, rows = csv_io.open_csv(io.BytesIO(data))
     with store.domain_load(domain, write=True) as target:
         return csv_io.run_load(target, header, rows, commit=True)
 

@@ -231,21 +231,25 @@ def test_a_template_from_demo_examples_expects_each_branch_for_a_one_identifier_
     header, rows = template_rows(valid_block(), EXAMPLES)
     assert header == ["id", PHONE, "expect_branch"]
     assert rows == [
-        ["_phone one profile", "+15555550100", SUCCESS],
-        ["_phone two profiles", "+15555550111", MULTIPLE_FOUND],
-        ["_phone no profile", "+15555550199", NONE_FOUND],
-        ["_phone one profile (2)", "+15555550140", SUCCESS],
-        ["empty value", "", ERROR],
+        ["Success: _phone +15555550100", "+15555550100", SUCCESS],
+        ["None found: _phone +15555550199", "+15555550199", NONE_FOUND],
+        ["Multiple found: _phone +15555550111", "+15555550111", MULTIPLE_FOUND],
+        ["Success: _phone +15555550140", "+15555550140", SUCCESS],
+        [f"Error: empty {PHONE}", "", ERROR],
     ]
 
 
-def test_a_template_for_several_identifiers_leaves_the_branch_to_the_user():
+def test_a_template_for_several_identifiers_keeps_only_rows_whose_branch_is_known():
+    """Examples without ProfileIds cannot tell what two criteria find together, except that under
+    AND one that finds nobody makes the whole search find nobody."""
     block = valid_block(identifiers=[Identifier("_phone", f"$.{PHONE}"),
                                      Identifier("_account", "$.Attributes.account")], operator="AND")
     header, rows = template_rows(block, EXAMPLES)
     assert header == ["id", PHONE, "Attributes.account", "expect_branch"]
-    assert ["_account one profile", "+15555550100", "A-1001", ""] in rows
-    assert all(r[-1] == "" for r in rows if r[0] != "empty value")
+    assert rows == [
+        ["None found: _phone +15555550199 AND _account A-1001", "+15555550199", "A-1001", NONE_FOUND],
+        [f"Error: empty {PHONE}", "", "A-1001", ERROR],
+    ]
 
 
 def test_a_template_without_examples_has_one_sample_row_and_reads_back():

@@ -12,18 +12,21 @@ from profile_block.profile_form import (
 )
 
 FORMAT = CsvFormat(
-    columns=["ProfileId", "AccountNumber", "FirstName", "LastName", "Gender", "Address.City",
-             "Address.PostalCode", "BillingAddress.City", "EngagementPreferences"],
+    columns=["ProfileId", "AccountNumber", "BusinessName", "FirstName", "LastName", "Gender", "PhoneNumber",
+             "EmailAddress", "Address.City", "Address.PostalCode", "BillingAddress.City",
+             "EngagementPreferences"],
     choices={"Gender": ["MALE", "FEMALE", "UNSPECIFIED"]}, map_members=["Attributes"],
     json_members=["EngagementPreferences"], key_prefix="Key.", value_separator="\n")
 
 
-def test_sections_follow_the_format_plain_members_addresses_then_json():
+def test_sections_are_in_the_order_people_read_a_profile():
+    """Names, contact, addresses, then the rest (JSON members last), whatever the format's order."""
     assert form_sections(FORMAT) == [
-        ("Profile", ["AccountNumber", "FirstName", "LastName", "Gender"]),
+        ("Name", ["FirstName", "LastName", "BusinessName"]),
+        ("Contact", ["PhoneNumber", "EmailAddress"]),
         ("Address", ["Address.City", "Address.PostalCode"]),
         ("BillingAddress", ["BillingAddress.City"]),
-        ("Other", ["EngagementPreferences"]),
+        ("More", ["AccountNumber", "Gender", "EngagementPreferences"]),
     ]
 
 
