@@ -18,7 +18,9 @@ SCOPE = ("Faults apply to the local service's profile calls: SearchProfiles (Loo
          "changing and deleting profiles (this page, boto3 scripts). Domain calls (the sidebar's connection "
          "check, the domain list, custom keys) are answered normally, so a lookup runs and takes the Error "
          "branch.")
-OFF = {"throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0, "throttle_next": 0}
+# Every fault, the counted ones the Lookup page sets too (error_next, slow_next).
+OFF = {"throttle_rate": 0.0, "error_rate": 0.0, "latency_ms": 0, "throttle_next": 0, "error_next": 0,
+       "slow_next": 0}
 
 
 def render(target: DataTarget) -> None:

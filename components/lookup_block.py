@@ -34,7 +34,8 @@ def render(block: GetProfileBlock) -> None:
             st.markdown(f"Brings back `ProfileId` and {len(block.fields)} field"
                         f"{'s' if len(block.fields) != 1 else ''}: {shown}{more}")
         else:
-            st.markdown("Brings back `ProfileId` only (no response fields ticked on the Build page).")
+            st.markdown("Brings back `ProfileId` and `ProfileARN` only (no response fields ticked on the "
+                        "Build page).")
         targets = " · ".join(f"{BRANCH_LABELS[b]} → {code(block.branches.get(b) or 'not connected')}"
                              for b in BRANCHES)
         st.caption(f"Branches: {targets}")

@@ -17,11 +17,13 @@ from components.text import code, literal, literal_rows
 from profile_block import references
 from profile_block.block import GetProfileBlock
 from profile_block.contact_link import PARAMETER, contact_link, read_contact_link
+from profile_block.demo_contacts import demo_contacts
 from profile_block.link import LinkError
 from profile_block.lookup import contact_paths, suggest_contact_value
 
 CONTACT = "lookup_contact"
-RUN_NOW = "lookup_run_now"    # set by a demo-value button: run the lookup in this rerun
+RUN_NOW = "lookup_run_now"    # set by a demo-contact button: run the lookup in this rerun
+MAX_DEMO_BUTTONS = 8          # every branch, a few ways (the demo data gives at most about as many)
 
 
 def _input_key(path: str) -> str:
@@ -59,9 +61,10 @@ def _on_input(path: str) -> None:
     _stored()[path] = st.session_state[_input_key(path)]
 
 
-def _use_example(path: str, value: str) -> None:
-    _stored()[path] = value
-    st.session_state[_input_key(path)] = value
+def _use_contact(contact: Mapping[str, str]) -> None:
+    for path, value in contact.items():
+        _stored()[path] = value
+        st.session_state[_input_key(path)] = value
     st.session_state[RUN_NOW] = True
 
 
@@ -100,23 +103,19 @@ def render(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> dic
 
 
 def render_example_buttons(block: GetProfileBlock, examples: Sequence[Mapping[str, Any]]) -> None:
-    """For each contact value, buttons that fill in a demo value of the key that reads it."""
-    for path in contact_paths(block):
-        _example_buttons(block, path, examples)
-
-
-def _example_buttons(block: GetProfileBlock, path: str, examples: Sequence[Mapping[str, Any]]) -> None:
-    keys_here = set(_referencing_keys(block, path))
-    matching = [e for e in examples if e.get("key") in keys_here]
-    if not matching:
+    """Demo contacts made for this block (profile_block.model.demo_contacts): a value for every contact
+    value it reads, under its AND/OR, each labelled with the branch it takes; a click fills them all
+    in and runs the lookup."""
+    contacts = demo_contacts(block, examples)
+    if not contacts:
         return
-    st.caption(f"Demo values for {literal(path)} (click one to fill it in and run the lookup):")
-    row = st.container(horizontal=True, gap="small")
-    with row:
-        for n, example in enumerate(matching[:6]):
-            st.button(literal(f"{example['value']} · {example.get('expect', '')}"),
-                      key=f"lookup_example:{path}:{n}", on_click=_use_example,
-                      args=(path, str(example["value"])), help=literal(example.get("note", "")))
+    st.caption("Demo contacts for this block, labelled with the branch each takes (click one to fill "
+               "it in and run the lookup):")
+    with st.container(horizontal=True, gap="small"):
+        for n, demo in enumerate(contacts[:MAX_DEMO_BUTTONS]):
+            values = ", ".join(f"{path} = {value or '(empty)'}" for path, value in demo.contact.items())
+            st.button(literal(demo.label), key=f"lookup_demo_contact:{n}", on_click=_use_contact,
+                      args=(dict(demo.contact),), help=literal(f"Fills in {values}."))
 
 
 def render_examples(examples: Sequence[Mapping[str, Any]]) -> None:

@@ -134,9 +134,12 @@ def test_faults_set_on_the_page_reach_the_service_and_turn_off_from_it(app):
     assert app.session_state[CONNECTION].ok
     with pytest.raises(ClientError, match="InternalServerException"):
         client(app).search_profiles(DomainName="demo", KeyName="_phone", Values=["+15555550100"])
+    # The Lookup page's "make the next lookup fail" is a fault too: Turn all off clears it as well.
+    local_service.fail_next_lookup(endpoint(app), "Service error", 3, 10.0)
     next(b for b in app.button if b.label == "Turn all off").click()
     run(app)
-    assert local_service.get_faults(endpoint(app))["error_rate"] == 0
+    faults = local_service.get_faults(endpoint(app))
+    assert faults["error_rate"] == 0 and local_service.pending_failure(faults) is None
     assert not texts(app, "warning") and "No faults" in texts(app, "success")
 
 

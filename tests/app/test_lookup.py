@@ -68,8 +68,9 @@ def test_opened_first_it_creates_the_default_block_and_prefills_a_demo_value(san
     assert [shown(t.label) for t in at.text_input] == [PHONE]
     assert at.text_input(key=PHONE_INPUT).value == "+15555550100"
     labels = [shown(b.label) for b in at.button]
-    for number in ("+15555550100", "+15555550111", "+15555550199"):
-        assert any(label.startswith(number) for label in labels), labels
+    for chip in ("Success: _phone +15555550100", "Multiple found: _phone +15555550111",
+                 "None found: _phone +15555550199", "Error: empty CustomerEndpoint.Address"):
+        assert chip in labels, labels
     demo = tables(at)["Value"]
     assert "LOY-1001" in demo["Value"].tolist()      # the custom-key example is listed too
     assert "Fill in the test contact" in " ".join(banner_texts(at, "info"))
@@ -122,7 +123,7 @@ def test_an_empty_value_takes_the_error_branch_with_the_reason(sandbox):
 
 def test_a_demo_value_button_fills_the_input_and_runs(sandbox):
     at = open_page(sandbox)
-    [b for b in at.button if shown(b.label).startswith("+15555550111")][0].click().run()
+    [b for b in at.button if shown(b.label) == "Multiple found: _phone +15555550111"][0].click().run()
     assert at.text_input(key=PHONE_INPUT).value == "+15555550111"
     assert "Multiple found" in " ".join(banner_texts(at, "warning"))
 
@@ -182,3 +183,26 @@ def test_without_a_working_connection_the_button_is_disabled_with_the_reason(san
     at.run()
     assert at.button(key="lookup_run").disabled
     assert "NoCredentialsError" in " ".join(banner_texts(at, "error"))
+
+
+@pytest.mark.parametrize("operator", ["AND", "OR"])
+def test_demo_contacts_of_a_two_key_block_fill_both_values_and_take_the_branch_they_name(sandbox, operator):
+    """Issue 19.4: the chips are made for the block (every value it reads, its AND/OR), and each
+    lands on the branch its label names."""
+    block = GetProfileBlock(identifiers=[Identifier("_phone", "$.CustomerEndpoint.Address"),
+                                         Identifier("_account", "$.Attributes.account")],
+                            operator=operator, branches={b: f"next-{b}" for b in BRANCHES})
+    at = open_page(sandbox, block)
+    chips = [b for b in at.button if (b.key or "").startswith("lookup_demo_contact:")]
+    labels = [shown(b.label) for b in chips]
+    named = {label.split(":")[0] for label in labels}
+    assert named == {"Success", "Multiple found", "None found", "Error"}, labels
+    for n, label in enumerate(labels):
+        at.button(key=f"lookup_demo_contact:{n}").click().run()
+        assert not at.exception, at.exception
+        if not label.startswith("Error"):
+            assert at.text_input(key=PHONE_INPUT).value and \
+                at.text_input(key="lookup_contact_input:Attributes.account").value, label
+        kinds = ("success", "warning", "info", "error")
+        banners = " ".join(text for kind in kinds for text in banner_texts(at, kind))
+        assert f"**{label.split(':')[0]}** branch" in banners, (label, banners)
