@@ -1,6 +1,6 @@
 """Get-profile block studio: entry point and router.
 
-First it checks the name the browser reached it under (profile_block.host_names: loopback names
+First it checks the name the browser reached it under (profile_block.running.host_names: loopback names
 and STUDIO_ALLOWED_HOSTS; any other name is DNS rebinding or a misconfigured proxy, and gets one
 sentence and nothing else). Then it sets the page up, draws the sidebar connection panel (shared by
 every page) and runs the page st.navigation picked. Pages live in app_pages/, shared widgets in
@@ -21,8 +21,8 @@ import streamlit as st
 from components import connection
 from components.service_start import BackgroundStart
 from components.text import literal
-from profile_block import aws
-from profile_block.host_names import host_refusal
+from profile_block.running import aws
+from profile_block.running.host_names import host_refusal
 
 ROOT = Path(__file__).resolve().parent
 

@@ -4,7 +4,7 @@ Thin: the block is ``st.session_state["block"]`` (the Build page's, or the one t
 see components.block_link), the connection comes from the
 sidebar (components.connection), the contacts from components.batch_contacts, the run (a
 background thread owned by the session) from components.batch_run, the results from
-components.batch_results; every rule is in profile_block.batch and profile_block.batch_csv.
+components.batch_results; every rule is in profile_block.running.batch and profile_block.running.batch_csv.
 """
 
 import streamlit as st

@@ -18,7 +18,7 @@ from components import (
     flow_map,
 )
 from components import build_state as state
-from profile_block.block import attribute_budget
+from profile_block.model.block import attribute_budget
 
 
 @st.fragment(key=state.EDITOR_FRAGMENT)

@@ -3,7 +3,7 @@ search a domain's profiles, add, edit and delete them, import and export CSV, ma
 custom keys, and set the service's faults.
 
 Thin: the service is reached through its HTTP API (boto3, as for AWS) and its admin routes
-(profile_block.local_service); the sections are components.data_*.
+(profile_block.running.local_service); the sections are components.data_*.
 """
 
 import streamlit as st
@@ -11,7 +11,7 @@ import streamlit as st
 from components import connection, data_domains, data_faults, data_keys, data_profiles, data_transfer
 from components.data_common import DataTarget, csv_format, render_notice
 from components.text import literal
-from profile_block.local_service import LocalServiceError
+from profile_block.running.local_service import LocalServiceError
 
 SECTIONS = ("Profiles", "Import / export", "Domains", "Custom keys", "Faults")
 NEEDS_A_DOMAIN = ("Profiles", "Import / export", "Custom keys")

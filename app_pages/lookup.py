@@ -3,7 +3,7 @@
 Thin: the block is ``st.session_state["block"]`` (the Build page's; read from the page address or
 created here when this page is opened first, see components.block_link), the connection comes
 from the sidebar (components.connection), the lookup is
-profile_block.lookup.run_lookup, the widgets are components.lookup_*.
+profile_block.running.lookup.run_lookup, the widgets are components.lookup_*.
 """
 
 import streamlit as st
@@ -19,8 +19,8 @@ from components import (
 )
 from components import build_state as state
 from components.text import literal
-from profile_block import aws
-from profile_block.lookup import run_lookup
+from profile_block.running import aws
+from profile_block.running.lookup import run_lookup
 
 block_link.restore()
 block = state.block()

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.local_service import running_service  # noqa: E402
-from profile_block.block import GetProfileBlock, Identifier  # noqa: E402
-from profile_block.flow import dump_document  # noqa: E402
+from profile_block.documents.flow import dump_document  # noqa: E402
+from profile_block.model.block import GetProfileBlock, Identifier  # noqa: E402
 
 CASES = (("+15555550100", "Success"), ("+15555550111", "MultipleFoundError"),
          ("+15555550199", "NoneFoundError"), ("", "NoMatchingError"))

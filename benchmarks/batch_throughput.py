@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.local_service import cpu_seconds, running_service  # noqa: E402
-from profile_block import aws  # noqa: E402
-from profile_block.batch import run_batch  # noqa: E402
-from profile_block.batch_csv import TestContact  # noqa: E402
-from profile_block.block import GetProfileBlock, Identifier  # noqa: E402
-from profile_block.lookup import resolve_identifiers, search_request  # noqa: E402
+from profile_block.model.block import GetProfileBlock, Identifier  # noqa: E402
+from profile_block.running import aws  # noqa: E402
+from profile_block.running.batch import run_batch  # noqa: E402
+from profile_block.running.batch_csv import TestContact  # noqa: E402
+from profile_block.running.lookup import resolve_identifiers, search_request  # noqa: E402
 
 GOAL = 10.0
 # Demo numbers: one profile, a household of two, nobody (each branch the block can take).

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from profile_block.fields import GROUPS, STANDARD_FIELDS  # noqa: E402
+from profile_block.model.fields import GROUPS, STANDARD_FIELDS  # noqa: E402
 from tests.app.flows import maximal_action  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_until_idle  # noqa: E402
 

@@ -31,7 +31,7 @@ import pandas as pd  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from components.connection import LOCAL, ActiveConnection  # noqa: E402
-from profile_block import aws, local_service  # noqa: E402
+from profile_block.running import aws, local_service  # noqa: E402
 from profiles_sandbox.demo import SYNTHETIC_DOMAIN, seed_synthetic, synthetic_phone  # noqa: E402
 from profiles_sandbox.server import start_in_thread  # noqa: E402
 from profiles_sandbox.store import open_store  # noqa: E402

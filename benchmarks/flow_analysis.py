@@ -34,9 +34,9 @@ os.environ.setdefault("STUDIO_DATA_DIR", tempfile.mkdtemp(prefix="flow-analysis-
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from components import flow_map as flow_map_component  # noqa: E402
-from profile_block import flow as flow_module  # noqa: E402
-from profile_block.flow_map import flow_dot  # noqa: E402
-from profile_block.flow_reads import check_reads  # noqa: E402
+from profile_block.documents import flow as flow_module  # noqa: E402
+from profile_block.flow_context.flow_map import flow_dot  # noqa: E402
+from profile_block.flow_context.flow_reads import check_reads  # noqa: E402
 
 BUILD = ROOT / "app_pages" / "build.py"
 LARGEST = ROOT / "tests" / "fixtures" / "real-flows" / "08-gts-partner-assessment-entry.json"

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from profile_block.block import read_action  # noqa: E402
-from profile_block.document import read_document  # noqa: E402
-from profile_block.flow import document_problems  # noqa: E402
-from profile_block.splice import blocks_of, export, reopened, text_index  # noqa: E402
+from profile_block.documents.document import read_document  # noqa: E402
+from profile_block.documents.flow import document_problems  # noqa: E402
+from profile_block.documents.splice import blocks_of, export, reopened, text_index  # noqa: E402
+from profile_block.model.block import read_action  # noqa: E402
 
 REAL_FLOWS = ROOT / "tests" / "fixtures" / "real-flows"
 

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.local_service import running_service  # noqa: E402
-from profile_block import aws  # noqa: E402
-from profile_block.block import SUCCESS, GetProfileBlock, Identifier  # noqa: E402
-from profile_block.lookup import resolve_identifiers, run_lookup, search_request  # noqa: E402
+from profile_block.model.block import SUCCESS, GetProfileBlock, Identifier  # noqa: E402
+from profile_block.running import aws  # noqa: E402
+from profile_block.running.lookup import resolve_identifiers, run_lookup, search_request  # noqa: E402
 
 FIELDS = ["FirstName", "LastName", "EmailAddress", "AccountNumber", "City", "ShippingCity", "MailingAddress1",
           "BillingState", "Gender", "PartyType", "Attributes.tier", "Attributes.loyaltyId"]

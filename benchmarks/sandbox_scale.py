@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.local_service import start_service  # noqa: E402
-from profile_block.lookup import search_request  # noqa: E402
+from profile_block.running.lookup import search_request  # noqa: E402
 from profiles_sandbox.demo import SYNTHETIC_DOMAIN, seed_synthetic, synthetic_phone  # noqa: E402
 from profiles_sandbox.server import DEFAULT_ACCESS_KEY  # noqa: E402
 from profiles_sandbox.store import open_store  # noqa: E402

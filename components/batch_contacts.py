@@ -3,7 +3,7 @@ template made for the current block; the chosen CSV is checked against the block
 
 The CSV in use lives in ``st.session_state["batch_source"]`` (name + text) so that it survives
 page switches and block edits; it is checked again on every run of the page, against the block
-as it is now. Reading and checking are the core's (``profile_block.batch_csv``).
+as it is now. Reading and checking are the core's (``profile_block.running.batch_csv``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from components.text import code, literal
-from profile_block.batch_csv import (
+from profile_block.model.block import GetProfileBlock
+from profile_block.running.batch_csv import (
     EXPECT_BRANCH,
     EXPECT_PREFIX,
     BatchInputError,
@@ -28,7 +29,6 @@ from profile_block.batch_csv import (
     template_csv,
     text_lines,
 )
-from profile_block.block import GetProfileBlock
 
 SOURCE = "batch_source"
 UPLOAD_ERROR = "batch_upload_error"

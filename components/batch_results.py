@@ -10,9 +10,9 @@ import streamlit as st
 from components import build_state, flow_map
 from components.batch_run import BatchRun
 from components.text import literal_rows
-from profile_block.batch import format_duration
-from profile_block.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
-from profile_block.block import BRANCH_LABELS, BRANCHES
+from profile_block.model.block import BRANCH_LABELS, BRANCHES
+from profile_block.running.batch import format_duration
+from profile_block.running.batch_csv import FAIL, ID, MISMATCHES, PASS, RESULT, csv_text
 
 BRANCH_FILTER = "batch_filter_branch"
 RESULT_FILTER = "batch_filter_result"

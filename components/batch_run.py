@@ -3,7 +3,7 @@ progress (rows done, rate, time left) in a fragment that polls it, and stop it.
 
 The run is ``st.session_state["batch_run"]`` (a ``BatchRun``): the page stays responsive while it
 goes (widgets, other pages), and coming back to the page shows where it is. The lookups are the
-core's (``profile_block.batch.BatchJob``); nothing here decides a branch or a result.
+core's (``profile_block.running.batch.BatchJob``); nothing here decides a branch or a result.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import streamlit as st
 from components.batch_contacts import ContactsSource
 from components.connection import ActiveConnection
 from components.text import literal
-from profile_block import aws
-from profile_block.batch import BatchJob, JobState
-from profile_block.batch_calls import RetryPolicy
-from profile_block.batch_csv import ContactsCheck, ContactsReader, text_lines
-from profile_block.batch_limits import (
+from profile_block.model.block import GetProfileBlock
+from profile_block.running import aws
+from profile_block.running.batch import BatchJob, JobState
+from profile_block.running.batch_calls import RetryPolicy
+from profile_block.running.batch_csv import ContactsCheck, ContactsReader, text_lines
+from profile_block.running.batch_limits import (
     DEFAULT_ATTEMPTS,
     DEFAULT_WORKERS,
     MAX_ATTEMPTS,
@@ -31,7 +32,6 @@ from profile_block.batch_limits import (
     default_max_rate,
     is_local_endpoint,
 )
-from profile_block.block import GetProfileBlock
 
 RUN = "batch_run"
 WORKERS = "batch_workers"              # remembered across pages (the widget's own key is not)

@@ -1,4 +1,4 @@
-"""The block being built, kept in the page address (``?b=...``, see profile_block.link).
+"""The block being built, kept in the page address (``?b=...``, see profile_block.model.link).
 
 Written whenever the block changes, read when a session starts: a reload, a bookmark or a link
 sent to a colleague opens the same block, on the Build and the Lookup page. A broken or foreign
@@ -16,8 +16,8 @@ import streamlit as st
 
 from components import build_state as state
 from components.text import code, literal
-from profile_block.block import GetProfileBlock
-from profile_block.link import PARAMETER, LinkError, Source, block_link, fits, read_link
+from profile_block.model.block import GetProfileBlock
+from profile_block.model.link import PARAMETER, LinkError, Source, block_link, fits, read_link
 
 CHECKED = "block_link_checked"      # this session has read its address
 NOTICE = "block_link_notice"        # why the address's block could not be opened (said once)

@@ -16,9 +16,9 @@ import streamlit as st
 from components import build_state as state
 from components.problems import show_inline
 from components.text import literal
-from profile_block import editing, fields
-from profile_block.block import Problem
-from profile_block.flow_reads import READ_PART
+from profile_block.flow_context.flow_reads import READ_PART
+from profile_block.model import editing, fields
+from profile_block.model.block import Problem
 
 # The filter text: a view setting, not block data, so it survives new blocks; kept apart from its
 # box (whose state Streamlit drops on a page that does not draw it), so it survives page switches.
@@ -73,8 +73,8 @@ def _on_tick_read(name: str) -> None:
 
 
 def _render_reads(problems: list[Problem]) -> None:
-    """The flow's reads that this block does not bring back (profile_block.flow_reads), each with a
-    button that ticks the field when it is one the block can fetch."""
+    """The flow's reads that this block does not bring back (profile_block.flow_context.flow_reads),
+    each with a button that ticks the field when it is one the block can fetch."""
     reads = [p for p in problems if p.part.startswith(f"{READ_PART}:")]
     if not reads:
         return

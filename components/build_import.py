@@ -19,11 +19,12 @@ from components import build_state as state
 from components.build_preview import document_in_hand
 from components.problems import count_text
 from components.text import code, literal
-from profile_block import editing, flow, splice
-from profile_block.block import ActionFormatError, GetProfileBlock, Problem, read_action
-from profile_block.document import ImportedDocument, size_problem
-from profile_block.link import Source
-from profile_block.splice import Opened
+from profile_block.documents import flow, splice
+from profile_block.documents.document import ImportedDocument, size_problem
+from profile_block.documents.splice import Opened
+from profile_block.model import editing
+from profile_block.model.block import ActionFormatError, GetProfileBlock, Problem, read_action
+from profile_block.model.link import Source
 
 CANDIDATE = "build_import_candidate"
 ERROR = "build_import_error"

@@ -21,9 +21,10 @@ from components import build_state as state
 from components.problems import count_text, show_list
 from components.session_runs import SessionReader
 from components.text import literal
-from profile_block import flow, readiness, splice
-from profile_block.block import GetProfileBlock, Problem, read_action
-from profile_block.splice import Opened
+from profile_block.documents import flow, splice
+from profile_block.documents.splice import Opened
+from profile_block.model import readiness
+from profile_block.model.block import GetProfileBlock, Problem, read_action
 
 
 def _safe_name(text: str) -> str:

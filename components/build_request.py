@@ -14,8 +14,8 @@ import streamlit as st
 from components import build_state as state
 from components.problems import show_inline
 from components.text import code, literal
-from profile_block import editing, keys, readiness, references
-from profile_block.block import MAX_IDENTIFIERS, OPERATORS, Identifier, Problem
+from profile_block.model import editing, keys, readiness, references
+from profile_block.model.block import MAX_IDENTIFIERS, OPERATORS, Identifier, Problem
 
 CUSTOM_KEY = "\u0000custom"          # the "Custom key…" choice of the key picker
 STATIC, DYNAMIC = "Static", "Dynamic"

@@ -7,7 +7,7 @@ import streamlit as st
 from components import build_state as state
 from components.problems import show_inline
 from components.text import literal
-from profile_block.block import BRANCH_LABELS, BRANCHES, Problem, new_action_id
+from profile_block.model.block import BRANCH_LABELS, BRANCHES, Problem, new_action_id
 
 BRANCH_HELP = {
     "Success": "Exactly one profile matched: its fields are stored as $.Customer.<field>.",

@@ -14,14 +14,14 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from profile_block.block import GetProfileBlock
-from profile_block.splice import Opened
+from profile_block.documents.splice import Opened
+from profile_block.model.block import GetProfileBlock
 
 BLOCK = "block"
 GENERATION = "block_gen"
 # The imported flow or action a block came from.
 EDITING = "build_editing"
-# The imported file a block opened from the page address was edited from (profile_block.link.Source):
+# The imported file a block opened from the page address was edited from (profile_block.model.link.Source):
 # importing that file again puts the block back into it.
 LINK_SOURCE = "build_link_source"
 

@@ -22,7 +22,8 @@ import streamlit as st
 
 from components.service_start import BackgroundStart
 from components.text import code, literal
-from profile_block import aws, exposure, keys
+from profile_block.model import keys
+from profile_block.running import aws, exposure
 
 CONNECTION = "connection"         # session key: the ActiveConnection of this run
 CUSTOM_KEYS = "custom_keys"       # session key: list[str], read by the Build page

@@ -9,8 +9,8 @@ from typing import Any
 import streamlit as st
 
 from components.text import literal
-from profile_block import aws, local_service
-from profile_block.local_service import CsvFormat
+from profile_block.running import aws, local_service
+from profile_block.running.local_service import CsvFormat
 
 NOTICE = "data_notice"   # session key: (kind, text) shown once at the top of the page
 

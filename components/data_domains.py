@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from profile_block import aws, local_service
+from profile_block.running import aws, local_service
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from profile_block import local_service
+from profile_block.running import local_service
 
 from .data_common import DataTarget, notify
 from .text import literal

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from profile_block import keys, local_service
+from profile_block.model import keys
+from profile_block.running import local_service
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from profile_block import keys, local_service, profile_form
-from profile_block.local_service import CsvFormat, ProfilesPage
+from profile_block.model import keys
+from profile_block.running import local_service, profile_form
+from profile_block.running.local_service import CsvFormat, ProfilesPage
 
 from . import connection
 from .data_common import DataTarget, describe_error, notify

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from profile_block import local_service
-from profile_block.local_service import LoadReport
+from profile_block.running import local_service
+from profile_block.running.local_service import LoadReport
 
 from . import connection
 from .data_common import DataTarget, notify

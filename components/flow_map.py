@@ -13,11 +13,11 @@ import streamlit as st
 
 from components import build_state as state
 from components.text import literal
-from profile_block.block import BRANCH_LABELS, GetProfileBlock
-from profile_block.flow import action_id_of, wrap_in_flow
-from profile_block.flow_graph import read_graph
-from profile_block.flow_map import FlowMap, Trace, around_trace, flow_dot, trace_path
-from profile_block.flow_reads import FlowReads, check_reads
+from profile_block.documents.flow import action_id_of, wrap_in_flow
+from profile_block.flow_context.flow_graph import read_graph
+from profile_block.flow_context.flow_map import FlowMap, Trace, around_trace, flow_dot, trace_path
+from profile_block.flow_context.flow_reads import FlowReads, check_reads
+from profile_block.model.block import BRANCH_LABELS, GetProfileBlock
 
 OPEN = "flow_map_open"
 VIEW = "flow_map_view"            # "Whole flow" | "Around the block": a view setting, kept across blocks

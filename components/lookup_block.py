@@ -7,8 +7,8 @@ from streamlit.errors import StreamlitAPIException
 
 from components.problems import count_text
 from components.text import code, literal
-from profile_block import keys
-from profile_block.block import BRANCH_LABELS, BRANCHES, GetProfileBlock
+from profile_block.model import keys
+from profile_block.model.block import BRANCH_LABELS, BRANCHES, GetProfileBlock
 
 BUILD_PAGE = "app_pages/build.py"
 

@@ -2,7 +2,7 @@
 
 The values live in ``st.session_state["lookup_contact"]`` (contact path -> text) so that they
 survive page switches; each input is a view of that dict. They are also kept in the page address
-(``?contact=...``, profile_block.contact_link), as the block is: a reload starts a new session,
+(``?contact=...``, profile_block.model.contact_link), as the block is: a reload starts a new session,
 which session state does not survive, and would put the demo values back.
 """
 
@@ -14,12 +14,12 @@ from typing import Any
 import streamlit as st
 
 from components.text import code, literal, literal_rows
-from profile_block import references
-from profile_block.block import GetProfileBlock
-from profile_block.contact_link import PARAMETER, contact_link, read_contact_link
-from profile_block.demo_contacts import demo_contacts
-from profile_block.link import LinkError
-from profile_block.lookup import contact_paths, suggest_contact_value
+from profile_block.model import references
+from profile_block.model.block import GetProfileBlock
+from profile_block.model.contact_link import PARAMETER, contact_link, read_contact_link
+from profile_block.model.link import LinkError
+from profile_block.running.demo_contacts import demo_contacts
+from profile_block.running.lookup import contact_paths, suggest_contact_value
 
 CONTACT = "lookup_contact"
 RUN_NOW = "lookup_run_now"    # set by a demo-contact button: run the lookup in this rerun

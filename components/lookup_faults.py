@@ -1,7 +1,7 @@
 """The Lookup page's "Make the next lookup fail" control (local service only): throttled, a service
 error, or slow past the client's read timeout, so the Error branch can be tried on demand.
 
-The failure is a counted fault of the local service (profile_block.local_service.fail_next_lookup):
+The failure is a counted fault of the local service (profile_block.running.local_service.fail_next_lookup):
 it fails exactly the calls of the next lookup, and the sidebar's connection check (a domain call)
 spends none of it. What is pending is read back from the service on every run, so a lookup that
 spent it shows at once.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.text import literal
-from profile_block import aws, local_service
+from profile_block.running import aws, local_service
 
 _CHOICE = "lookup_fail_next_choice"
 _NOTICE = "lookup_fail_next_notice"

@@ -9,8 +9,8 @@ from datetime import datetime
 import streamlit as st
 
 from components.text import code, literal, literal_rows
-from profile_block.block import BRANCH_LABELS, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
-from profile_block.lookup import LookupResult, match_summary
+from profile_block.model.block import BRANCH_LABELS, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
+from profile_block.running.lookup import LookupResult, match_summary
 
 HISTORY = "lookup_history"     # session key: list[tuple[str, LookupResult]], newest first
 LAST = "lookup_last"           # session key: (LookupResult, where it ran) shown under the button

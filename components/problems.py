@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 import streamlit as st
 
 from components.text import literal
-from profile_block.block import Problem
-from profile_block.readiness import Note
+from profile_block.model.block import Problem
+from profile_block.model.readiness import Note
 
 
 def count_text(problems: Sequence[Problem]) -> str:

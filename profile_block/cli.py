@@ -19,7 +19,27 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from profile_block.block import (
+from profile_block.documents.document import MAX_DOCUMENT_BYTES, NotAFlowError
+from profile_block.documents.flow import (
+    MAX_FLOW_CHARS,
+    DocumentError,
+    ImportedDocument,
+    document_problems,
+    dump_document,
+    find_get_profile_actions,
+    read_document,
+    wrap_in_flow,
+)
+from profile_block.documents.input_files import InputFileError, find_json_files, read_regular_file
+from profile_block.documents.problem_location import locate_problems
+from profile_block.documents.report_formats import (
+    FORMATS,
+    FileResult,
+    ValidationReport,
+    format_problem,
+    plural,
+)
+from profile_block.model.block import (
     BRANCHES,
     ERROR,
     MULTIPLE_FOUND,
@@ -33,24 +53,10 @@ from profile_block.block import (
     new_action_id,
     read_action,
 )
-from profile_block.document import MAX_DOCUMENT_BYTES, NotAFlowError
-from profile_block.flow import (
-    MAX_FLOW_CHARS,
-    DocumentError,
-    ImportedDocument,
-    document_problems,
-    dump_document,
-    find_get_profile_actions,
-    read_document,
-    wrap_in_flow,
-)
-from profile_block.input_files import InputFileError, find_json_files, read_regular_file
-from profile_block.problem_location import locate_problems
-from profile_block.report_formats import FORMATS, FileResult, ValidationReport, format_problem, plural
 
 PROG = "python -m profile_block"
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-# Read no more than a flow can be (profile_block.document), so a huge file is refused without
+# Read no more than a flow can be (profile_block.documents.document), so a huge file is refused without
 # loading it all.
 MAX_INPUT_BYTES = MAX_DOCUMENT_BYTES
 
@@ -312,7 +318,7 @@ def add_lookup_command(subparsers: Any) -> None:
 
 def parse_contact(values: Sequence[str]) -> dict[str, str]:
     """``PATH=VALUE`` options -> {contact path: value}; UsageError for a bad or repeated path."""
-    from profile_block.references import ReferenceError, parse_contact_path
+    from profile_block.model.references import ReferenceError, parse_contact_path
 
     contact: dict[str, str] = {}
     for text in values:
@@ -376,7 +382,7 @@ def connect(args: argparse.Namespace, max_pool_connections: int | None = None, r
     With --endpoint and no credentials anywhere, requests are signed with the local service's
     default access key. botocore is imported here, not at the top: validate/new never pay for it.
     """
-    from profile_block import aws
+    from profile_block.running import aws
 
     local = bool(args.endpoint) and not args.profile and not aws.credentials_available()
     connection = aws.Connection(profile=args.profile, region=args.region, endpoint_url=args.endpoint,
@@ -395,7 +401,7 @@ def run_lookup(args: argparse.Namespace) -> int:
     check_connection_options(args)
     kind, document = load_input(args.file)
     block = pick_block(kind, document, args.block_id, name)
-    from profile_block.lookup import run_lookup as run_one_lookup
+    from profile_block.running.lookup import run_lookup as run_one_lookup
 
     result = run_one_lookup(connect(args), block, contact, args.domain)
     print(result.to_json())
@@ -447,7 +453,7 @@ PROGRESS_EVERY_S = 0.5
 
 
 def add_batch_command(subparsers: Any) -> None:
-    from profile_block.batch_limits import (
+    from profile_block.running.batch_limits import (
         DEFAULT_ATTEMPTS,
         DEFAULT_AWS_MAX_RATE,
         DEFAULT_WORKERS,
@@ -503,7 +509,7 @@ def _open_out(path: str, contacts: str, flow: str) -> Any:
 def _read_contacts_file(path: str) -> Any:
     """The contacts CSV as text, read as the run goes (closed by the caller): a regular file only,
     so a FIFO or a device is refused at once instead of blocking or streaming without end."""
-    from profile_block.input_files import InputFileError, open_regular_file
+    from profile_block.documents.input_files import InputFileError, open_regular_file
 
     try:
         return io.TextIOWrapper(open_regular_file(path, stdin_too=False), encoding="utf-8-sig", newline="")
@@ -532,11 +538,16 @@ class _ProgressLine:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    from profile_block.batch import BatchAborted, RowOutcome
-    from profile_block.batch import run_batch as run_contacts
-    from profile_block.batch_calls import RetryPolicy
-    from profile_block.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
-    from profile_block.batch_limits import check_attempts, check_max_rate, check_workers, default_max_rate
+    from profile_block.running.batch import BatchAborted, RowOutcome
+    from profile_block.running.batch import run_batch as run_contacts
+    from profile_block.running.batch_calls import RetryPolicy
+    from profile_block.running.batch_csv import BatchInputError, ContactsReader, check_contacts, csv_writer
+    from profile_block.running.batch_limits import (
+        check_attempts,
+        check_max_rate,
+        check_workers,
+        default_max_rate,
+    )
     from studio_files.atomic_output import OutputRefused
 
     name = "stdin" if args.file == "-" else args.file

@@ -45,7 +45,7 @@ class Violation(str):
 @functools.cache
 def data_loader() -> Any:
     """The botocore data loader the models come from, one per process. It keeps what it read: a
-    client made through it (the app's, see profile_block.aws.share_data_loader) does not parse the
+    client made through it (the app's, see profile_block.running.aws.share_data_loader) does not parse the
     model again. A bare loader, not a session: a session brings the client machinery's imports."""
     return botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
 

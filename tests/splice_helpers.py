@@ -3,9 +3,9 @@ the unit tests of splice.py and the browser test of a downloaded flow)."""
 
 from __future__ import annotations
 
-from profile_block.block import read_action
-from profile_block.document import read_document
-from profile_block.splice import text_index
+from profile_block.documents.document import read_document
+from profile_block.documents.splice import text_index
+from profile_block.model.block import read_action
 
 
 def around(text: str, position: int) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from profile_block.block import GetProfileBlock
+from profile_block.model.block import GetProfileBlock
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_PAGE = ROOT / "app_pages" / "build.py"
@@ -59,7 +59,7 @@ def show(at: AppTest, tab: str) -> AppTest:
 
 def open_groups(at: AppTest) -> AppTest:
     """Show the Response fields section with every field group open (closed ones draw nothing)."""
-    from profile_block.fields import GROUPS
+    from profile_block.model.fields import GROUPS
     at.session_state["build_tab"] = "Response fields"
     for group in GROUPS:
         at.session_state[f"build_group_open.{group}"] = True

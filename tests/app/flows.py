@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from profile_block import fields
+from profile_block.model import fields
 
 _SAMPLE: dict[str, Any] = {
     "Version": "2019-10-30",

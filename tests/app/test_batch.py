@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 from components.batch_contacts import SOURCE, ContactsSource
 from components.batch_run import RUN
 from components.connection import AWS, LOCAL, ActiveConnection
-from profile_block import aws
-from profile_block.block import GetProfileBlock, Identifier
+from profile_block.model.block import GetProfileBlock, Identifier
+from profile_block.running import aws
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import start_in_thread
 from tests.app.conftest import TIMEOUT, button, widget

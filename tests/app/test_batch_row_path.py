@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
 from tests.app.conftest import button
 from tests.app.test_batch import finish, open_page, sandbox  # noqa: F401 -- the module's service
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.build_preview import DownloadRefused, block_text, download_bytes
-from profile_block import fields
-from profile_block.block import MAX_IDENTIFIERS
-from profile_block.flow import dump_document
+from profile_block.documents.flow import dump_document
+from profile_block.model import fields
+from profile_block.model.block import MAX_IDENTIFIERS
 from tests.app.conftest import (
     button,
     downloads,

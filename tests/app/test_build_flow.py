@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from profile_block.flow_map import BLOCK_FILL, MISSING_FILL
+from profile_block.flow_context.flow_map import BLOCK_FILL, MISSING_FILL
 from tests.app.conftest import full, model, show, texts, widget
 from tests.app.test_build_import import edit_buttons, upload
 

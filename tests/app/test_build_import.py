@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from profile_block.block import GetProfileBlock
-from profile_block.flow import MAX_FLOW_CHARS
+from profile_block.documents.flow import MAX_FLOW_CHARS
+from profile_block.model.block import GetProfileBlock
 from tests.app.conftest import (
     button,
     downloads,

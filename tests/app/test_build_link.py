@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.build_preview import flow_text
-from profile_block.block import GetProfileBlock, Identifier
-from profile_block.link import Source, block_link, read_link
+from profile_block.model.block import GetProfileBlock, Identifier
+from profile_block.model.link import Source, block_link, read_link
 from tests.app.conftest import (
     APP,
     BUILD_PAGE,

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS, LOCAL_DOMAIN, ActiveConnection
-from profile_block import aws, local_service
+from profile_block.running import aws, local_service
 from tests.app.conftest import APP, ROOT, until_started, widget
 
 DATA_PAGE = ROOT / "app_pages" / "data.py"

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from components.connection import CONNECTION
-from profile_block import local_service
+from profile_block.running import local_service
 from tests.app.conftest import APP, ROOT, until_started
 
 

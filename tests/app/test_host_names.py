@@ -14,7 +14,7 @@ from streamlit.runtime import context as streamlit_context
 from streamlit.testing.v1 import AppTest
 
 from components.connection import CONNECTION
-from profile_block.host_names import ALLOWED_HOSTS
+from profile_block.running.host_names import ALLOWED_HOSTS
 from tests.app.conftest import APP, TIMEOUT, texts
 
 

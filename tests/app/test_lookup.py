@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.connection import LOCAL, ActiveConnection
-from profile_block import aws
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.running import aws
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from profiles_sandbox.server import start_in_thread
 from tests.app.conftest import shown, shown_table, texts

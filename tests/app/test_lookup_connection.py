@@ -19,8 +19,8 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from components.connection import AWS, CONNECTION, CUSTOM_KEYS
-from profile_block import aws
-from profile_block.exposure import ALLOW_ENDPOINT_URL
+from profile_block.running import aws
+from profile_block.running.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
 from tests.app.conftest import shown, until_started
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from components.build_state import EditingContext
-from profile_block.block import read_action
-from profile_block.document import read_document
-from profile_block.flow_map import TRACE_LINE
-from profile_block.splice import open_block
+from profile_block.documents.document import read_document
+from profile_block.documents.splice import open_block
+from profile_block.flow_context.flow_map import TRACE_LINE
+from profile_block.model.block import read_action
 from tests.app.conftest import texts
 from tests.app.test_lookup import open_page, run_with, sandbox  # noqa: F401 -- the module's service
 

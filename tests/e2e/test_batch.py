@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from profile_block.block import GetProfileBlock, Identifier
-from profile_block.link import block_link
+from profile_block.model.block import GetProfileBlock, Identifier
+from profile_block.model.link import block_link
 from tests.e2e.conftest import wait_until_idle
 from tests.e2e.helpers import assert_shown_in_full, download
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from profile_block.block import GetProfileBlock
-from profile_block.flow import dump_document
+from profile_block.documents.flow import dump_document
+from profile_block.model.block import GetProfileBlock
 from tests.app.flows import sample_flow
 from tests.e2e.build_page import (
     field,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from profile_block import local_service
+from profile_block.running import local_service
 from tests.e2e.conftest import wait_until_idle
 from tests.e2e.lookup_page import banner, go_to_lookup, run_lookup
 

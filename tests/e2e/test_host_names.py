@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from profile_block.host_names import ALLOWED_HOSTS
+from profile_block.running.host_names import ALLOWED_HOSTS
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, start_streamlit, stop, wait_until_idle
 
 REBOUND_NAMES = ("evil.example", "studio.example")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from profile_block import aws
+from profile_block.running import aws
 from tests.e2e.conftest import wait_until_idle
 from tests.e2e.lookup_page import banner, open_lookup, run_lookup
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from benchmarks.local_service import running_service
-from profile_block import aws
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.running import aws
 from profiles_sandbox.server import start_in_thread
 
 PHONE_REF = "$.CustomerEndpoint.Address"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from profile_block import aws
-from profile_block.batch import BatchAborted, BatchJob, run_batch
-from profile_block.batch_csv import ContactsReader, TestContact, template_csv, text_lines
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
+from profile_block.running import aws
+from profile_block.running.batch import BatchAborted, BatchJob, run_batch
+from profile_block.running.batch_csv import ContactsReader, TestContact, template_csv, text_lines
 from profiles_sandbox.demo import DEMO_EXAMPLES, MARIA_PROFILE_ID
 from tests.lookup.conftest import PHONE_REF, make_block
 from tests.loopback import free_port

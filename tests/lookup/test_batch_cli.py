@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
-from profile_block.flow import dump_document, wrap_in_flow
+from profile_block.documents.flow import dump_document, wrap_in_flow
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
 from tests.devices import a_character_device
 from tests.lookup.conftest import PHONE_REF, ROOT, service_process
 
@@ -231,7 +231,7 @@ def test_batch_imports_neither_pandas_nor_streamlit(endpoint, clean_env, files):
                           cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert "profile_block.batch" in imported          # the measurement works
+    assert "profile_block.running.batch" in imported          # the measurement works
     assert not {m for m in imported if m.split(".")[0] in ("pandas", "streamlit")}
 
 
@@ -241,7 +241,7 @@ def test_validate_does_not_import_the_batch_code_nor_botocore(files):
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "profile_block.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in ("botocore", "boto3")}
-    assert "profile_block.batch" not in imported
+    assert "profile_block.running.batch" not in imported
 
 
 def test_a_closed_stdout_stops_the_run_without_a_traceback(endpoint, clean_env, files, tmp_path):

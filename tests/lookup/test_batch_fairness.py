@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from profile_block import aws
-from profile_block.batch import run_batch
-from profile_block.batch_calls import RetryPolicy
-from profile_block.batch_csv import TestContact
-from profile_block.block import ERROR, NONE_FOUND
+from profile_block.model.block import ERROR, NONE_FOUND
+from profile_block.running import aws
+from profile_block.running.batch import run_batch
+from profile_block.running.batch_calls import RetryPolicy
+from profile_block.running.batch_csv import TestContact
 from tests.lookup.conftest import PHONE_REF, make_block
 
 PHONE = "CustomerEndpoint.Address"

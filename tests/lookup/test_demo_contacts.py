@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from profile_block.block import BRANCHES, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
-from profile_block.demo_contacts import demo_contacts
-from profile_block.lookup import contact_paths, run_lookup
+from profile_block.model.block import BRANCHES, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
+from profile_block.running.demo_contacts import demo_contacts
+from profile_block.running.lookup import contact_paths, run_lookup
 from profiles_sandbox.demo import DEMO_DOMAIN, DEMO_EXAMPLES
 from tests.lookup.conftest import PHONE_REF, make_block
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from profile_block import aws
+from profile_block.running import aws
 
 
 @pytest.fixture

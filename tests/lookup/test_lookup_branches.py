@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
-from profile_block.lookup import MAX_RESULTS, run_lookup
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
+from profile_block.running.lookup import MAX_RESULTS, run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block
 
 DOMAIN = "demo"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
-from profile_block.flow import dump_document, wrap_in_flow
+from profile_block.documents.flow import dump_document, wrap_in_flow
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
 from tests.lookup.conftest import ROOT, service_process
 
 PHONE_REF = "$.CustomerEndpoint.Address"

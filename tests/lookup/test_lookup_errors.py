@@ -6,9 +6,9 @@ from typing import Any
 
 import boto3
 
-from profile_block import aws
-from profile_block.block import ERROR, SUCCESS
-from profile_block.lookup import run_lookup
+from profile_block.model.block import ERROR, SUCCESS
+from profile_block.running import aws
+from profile_block.running.lookup import run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block, set_faults
 from tests.loopback import free_port
 

@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from profile_block import aws, local_service
-from profile_block.block import ERROR, SUCCESS
-from profile_block.lookup import run_lookup
+from profile_block.model.block import ERROR, SUCCESS
+from profile_block.running import aws, local_service
+from profile_block.running.lookup import run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block
 
 CONTACT = {"CustomerEndpoint.Address": "+15555550100"}

@@ -8,8 +8,8 @@ from typing import Any
 
 import boto3
 
-from profile_block import aws, profile_arn
-from profile_block.lookup import run_lookup
+from profile_block.running import aws, profile_arn
+from profile_block.running.lookup import run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block
 
 
@@ -54,7 +54,7 @@ def test_an_unknown_account_shows_the_arn_as_unknown_with_the_reason():
 
 
 def test_the_result_row_of_an_unknown_arn_says_unknown_and_why():
-    from profile_block.lookup import LookupResult
+    from profile_block.running.lookup import LookupResult
     result = LookupResult("Success", "", "", customer={"$.Customer.ProfileId": "p",
                                                        "$.Customer.ProfileARN": None}, arn_note="no STS")
     assert result.customer_rows() == [("$.Customer.ProfileId", "p"),
@@ -62,8 +62,8 @@ def test_the_result_row_of_an_unknown_arn_says_unknown_and_why():
 
 
 def test_a_batch_checks_the_expected_profile_arn(sandbox: Any):
-    from profile_block.batch import run_batch
-    from profile_block.batch_csv import ContactsReader, text_lines
+    from profile_block.running.batch import run_batch
+    from profile_block.running.batch_csv import ContactsReader, text_lines
     from profiles_sandbox.demo import MARIA_PROFILE_ID
 
     arn = f"arn:aws:profile:us-east-1:000000000000:domains/demo/profiles/{MARIA_PROFILE_ID}"

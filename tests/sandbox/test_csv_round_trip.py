@@ -20,7 +20,7 @@ value = st.text(min_size=1, max_size=255)
 
 
 def export(endpoint: str, domain: str) -> bytes:
-    from profile_block import local_service  # the app's own client of the admin routes
+    from profile_block.running import local_service  # the app's own client of the admin routes
     return local_service.export_csv(endpoint, domain)
 
 

@@ -1,4 +1,4 @@
-"""profile_block.local_service, the Data page's client of the admin routes, against a real
+"""profile_block.running.local_service, the Data page's client of the admin routes, against a real
 local service: answers become values, refusals and an unreachable service become words."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from profile_block import local_service
-from profile_block.local_service import LocalServiceError
+from profile_block.running import local_service
+from profile_block.running.local_service import LocalServiceError
 from tests.loopback import free_port
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier, Problem
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier, Problem
 
 
 def valid_block(**changes: object) -> GetProfileBlock:

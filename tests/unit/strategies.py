@@ -7,16 +7,16 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from profile_block.block import (
+from profile_block.model.block import (
     BRANCHES,
     FORBIDDEN_ID_CHARS,
     MAX_IDENTIFIERS,
     GetProfileBlock,
     Identifier,
 )
-from profile_block.fields import STANDARD_FIELDS
-from profile_block.keys import STANDARD_KEYS
-from profile_block.references import NAMESPACES
+from profile_block.model.fields import STANDARD_FIELDS
+from profile_block.model.keys import STANDARD_KEYS
+from profile_block.model.references import NAMESPACES
 
 _ID_CHARS = "".join(c for c in string.ascii_letters + string.digits + "-_.#@ " if c not in FORBIDDEN_ID_CHARS)
 action_ids = st.text(_ID_CHARS, min_size=1, max_size=50).filter(lambda s: s.strip() != "")

@@ -17,7 +17,7 @@ from botocore.exceptions import (
 )
 from botocore.stub import Stubber
 
-from profile_block import aws
+from profile_block.running import aws
 
 
 def client_error(code: str, message: str = "details") -> ClientError:

@@ -1,4 +1,4 @@
-"""profile_block.batch_calls: per-row retries, the token bucket, and what is worth retrying.
+"""profile_block.running.batch_calls: per-row retries, the token bucket, and what is worth retrying.
 Narrow unit tests with a stand-in client; the real service is in tests/lookup/test_batch_fairness.py."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from profile_block import aws
-from profile_block.batch_calls import PacedClient, RetryPolicy, RunHalted, TokenBucket, is_retryable
-from profile_block.batch_limits import check_max_rate, default_max_rate
+from profile_block.running import aws
+from profile_block.running.batch_calls import PacedClient, RetryPolicy, RunHalted, TokenBucket, is_retryable
+from profile_block.running.batch_limits import check_max_rate, default_max_rate
 
 
 def client_error(code: str, status: int) -> ClientError:

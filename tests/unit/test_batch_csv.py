@@ -7,8 +7,9 @@ import io
 import pandas as pd
 import pytest
 
-from profile_block.batch import check_expectations
-from profile_block.batch_csv import (
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, Identifier
+from profile_block.running.batch import check_expectations
+from profile_block.running.batch_csv import (
     BatchInputError,
     ContactsReader,
     TestContact,
@@ -22,8 +23,7 @@ from profile_block.batch_csv import (
     template_rows,
     text_lines,
 )
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, Identifier
-from profile_block.lookup import LookupResult
+from profile_block.running.lookup import LookupResult
 from tests.unit.helpers import valid_block
 
 PHONE = "CustomerEndpoint.Address"

@@ -9,7 +9,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from profile_block.batch_csv import (
+from profile_block.running.batch_csv import (
     ContactsReader,
     csv_text,
     csv_writer,

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from profile_block.batch import WINDOW_PER_WORKER, BatchAborted, BatchSummary, Progress, run_batch
-from profile_block.batch_csv import TestContact
-from profile_block.block import ERROR, NONE_FOUND, SUCCESS
+from profile_block.model.block import ERROR, NONE_FOUND, SUCCESS
+from profile_block.running.batch import WINDOW_PER_WORKER, BatchAborted, BatchSummary, Progress, run_batch
+from profile_block.running.batch_csv import TestContact
 from tests.unit.helpers import valid_block
 
 PHONE = "CustomerEndpoint.Address"

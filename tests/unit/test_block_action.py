@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from profile_block.block import (
+from profile_block.model.block import (
     ActionFormatError,
     GetProfileBlock,
     Identifier,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profile_block.block import (
+from profile_block.model.block import (
     BRANCHES,
     MAX_FIELDS_IN_BUDGET,
     Identifier,
@@ -12,7 +12,7 @@ from profile_block.block import (
     attribute_budget,
     check_action_id,
 )
-from profile_block.fields import STANDARD_FIELDS
+from profile_block.model.fields import STANDARD_FIELDS
 from tests.unit.helpers import about, errors, valid_block
 
 
@@ -28,7 +28,7 @@ def test_a_valid_block_has_no_problem() -> None:
 
 def test_the_default_block_is_valid() -> None:
     # The page starts from GetProfileBlock(): a phone search with a fresh UUID.
-    from profile_block.block import GetProfileBlock
+    from profile_block.model.block import GetProfileBlock
     assert GetProfileBlock().validate() == []
 
 
@@ -241,7 +241,7 @@ def test_block_budget_method_is_the_used_part_of_the_budget() -> None:
 
 
 def test_a_static_value_with_outer_spaces_is_a_warning():
-    from profile_block.block import GetProfileBlock, Identifier
+    from profile_block.model.block import GetProfileBlock, Identifier
 
     for value, where in ((" +15555550100", "starts"), ("A-1001 ", "ends"), (" x ", "starts and ends")):
         problems = GetProfileBlock(identifiers=[Identifier("_account", value)]).validate()
@@ -250,7 +250,7 @@ def test_a_static_value_with_outer_spaces_is_a_warning():
 
 
 def test_a_custom_attribute_with_a_dot_is_an_ambiguous_path_warning():
-    from profile_block.block import GetProfileBlock
+    from profile_block.model.block import GetProfileBlock
 
     problems = GetProfileBlock(fields=["Attributes.a.b", "Attributes.ab"]).validate()
     assert [(p.severity, p.part) for p in problems] == [("warning", "field:Attributes.a.b")]

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from profile_block.block import GetProfileBlock
-from profile_block.flow import find_get_profile_actions, validate_flow
+from profile_block.documents.flow import find_get_profile_actions, validate_flow
+from profile_block.model.block import GetProfileBlock
 from tests.unit.helpers import valid_block
 
 ROOT = Path(__file__).resolve().parents[2]

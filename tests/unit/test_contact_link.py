@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from profile_block.contact_link import MAX_CONTACT_CHARS, contact_link, read_contact_link
-from profile_block.link import LinkError
+from profile_block.model.contact_link import MAX_CONTACT_CHARS, contact_link, read_contact_link
+from profile_block.model.link import LinkError
 
 
 def test_a_contact_round_trips():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
-from profile_block.demo_contacts import DemoContact, demo_contacts, expected_branch
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
+from profile_block.running.demo_contacts import DemoContact, demo_contacts, expected_branch
 
 PHONE = "CustomerEndpoint.Address"
 EXAMPLES = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from profile_block.document import DocumentError, read_document
+from profile_block.documents.document import DocumentError, read_document
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
 
@@ -58,7 +58,7 @@ def test_repeated_keys_are_kept_for_the_checks_not_refused() -> None:
 
 
 def test_a_file_larger_than_any_flow_is_refused_by_its_size_in_words():
-    from profile_block.document import MAX_DOCUMENT_BYTES, size_problem
+    from profile_block.documents.document import MAX_DOCUMENT_BYTES, size_problem
 
     assert size_problem("inbound.json", MAX_DOCUMENT_BYTES) is None
     said = size_problem("export.zip", 6_000_000)

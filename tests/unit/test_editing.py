@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from profile_block import editing
-from profile_block.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
+from profile_block.model import editing
+from profile_block.model.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
 
 
 def test_add_identifier_stops_at_five():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profile_block.exposure import ALLOW_ENDPOINT_URL, binds_beyond_loopback, endpoint_url_policy
+from profile_block.running.exposure import ALLOW_ENDPOINT_URL, binds_beyond_loopback, endpoint_url_policy
 
 
 @pytest.mark.parametrize("address, beyond", [

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier, read_action
-from profile_block.flow import (
+from profile_block.documents.flow import (
     MAX_FLOW_CHARS,
     DocumentError,
     dump_document,
@@ -21,8 +20,9 @@ from profile_block.flow import (
     validate_flow,
     wrap_in_flow,
 )
-from profile_block.flow_graph import read_graph
-from profile_block.splice import export, open_block
+from profile_block.documents.splice import export, open_block
+from profile_block.flow_context.flow_graph import read_graph
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier, read_action
 from tests.unit.helpers import about, errors, valid_block
 from tests.unit.strategies import valid_blocks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from profile_block.flow_graph import branch_paths, read_graph
+from profile_block.flow_context.flow_graph import branch_paths, read_graph
 from tests.unit.flow_builders import action, end, flow, get_profile, prompt
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"

@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from profile_block.flow_map import MAX_NODES, MISSING_FILL, TRACE_LINE, Trace, flow_dot, trace_path
-from profile_block.flow_reads import check_reads
+from profile_block.flow_context.flow_map import (
+    MAX_NODES,
+    MISSING_FILL,
+    TRACE_LINE,
+    Trace,
+    flow_dot,
+    trace_path,
+)
+from profile_block.flow_context.flow_reads import check_reads
 from tests.unit.flow_builders import action, end, flow, get_profile, prompt
 
 REAL = Path(__file__).parents[1] / "fixtures" / "real-flows"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from profile_block.customer_data import customer_reads, customer_sets
-from profile_block.flow_reads import check_reads
+from profile_block.flow_context.customer_data import customer_reads, customer_sets
+from profile_block.flow_context.flow_reads import check_reads
 from tests.unit.flow_builders import action, end, flow, get_profile, prompt
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"

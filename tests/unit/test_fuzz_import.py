@@ -12,8 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profile_block.block import ActionFormatError, GetProfileBlock, read_action, validate_action
-from profile_block.flow import (
+from profile_block.documents.flow import (
     DocumentError,
     document_problems,
     dump_document,
@@ -22,7 +21,8 @@ from profile_block.flow import (
     validate_flow,
     wrap_in_flow,
 )
-from profile_block.splice import blocks_of, export
+from profile_block.documents.splice import blocks_of, export
+from profile_block.model.block import ActionFormatError, GetProfileBlock, read_action, validate_action
 from tests.unit.helpers import valid_block
 from tests.unit.strategies import json_scalars, json_values
 

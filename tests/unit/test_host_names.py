@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profile_block.host_names import ALLOWED_HOSTS, allowed_names, host_name, host_refusal
+from profile_block.running.host_names import ALLOWED_HOSTS, allowed_names, host_name, host_refusal
 
 
 @pytest.mark.parametrize("value, name", [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from profile_block import jsontext
-from profile_block.jsontext import Edit, apply_edits, detect_style, same, value_edits
+from profile_block.documents import jsontext
+from profile_block.documents.jsontext import Edit, apply_edits, detect_style, same, value_edits
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"
 TEXT = '{ "a" : 1,\n  "b": [true, {"c": "é"}],"d":{} }'

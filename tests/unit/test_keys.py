@@ -6,7 +6,7 @@ import re
 
 import botocore.session
 
-from profile_block.keys import STANDARD_KEYS
+from profile_block.model.keys import STANDARD_KEYS
 
 
 def documented_keys() -> list[str]:

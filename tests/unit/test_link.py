@@ -1,4 +1,4 @@
-"""profile_block.link: a block in a page address, and what a damaged or foreign address gives."""
+"""profile_block.model.link: a block in a page address, and what a damaged or foreign address gives."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from profile_block.block import GetProfileBlock, read_action
-from profile_block.link import (
+from profile_block.model.block import GetProfileBlock, read_action
+from profile_block.model.link import (
     MAX_JSON_BYTES,
     Linked,
     LinkError,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
-from profile_block.fields import STANDARD_FIELDS
-from profile_block.lookup import (
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
+from profile_block.model.fields import STANDARD_FIELDS
+from profile_block.running.lookup import (
     MAX_RESULTS,
     LookupInputError,
     LookupResult,
@@ -195,7 +195,7 @@ def test_contact_text_lists_the_values_used():
 
 
 def test_match_summary_says_which_key_found_each_profile():
-    from profile_block.lookup import found_by
+    from profile_block.running.lookup import found_by
 
     profile = {"ProfileId": "p", "FoundByItems": [{"KeyName": "_phone", "Values": ["+15555550111"]},
                                                   {"KeyName": "_account", "Values": ["A-1", "A-2"]}]}

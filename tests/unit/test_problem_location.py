@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profile_block.block import ActionFormatError, Position
-from profile_block.document import DocumentError, read_document
-from profile_block.flow import document_problems
-from profile_block.problem_location import locate_problems
+from profile_block.documents.document import DocumentError, read_document
+from profile_block.documents.flow import document_problems
+from profile_block.documents.problem_location import locate_problems
+from profile_block.model.block import ActionFormatError, Position
 from tests.unit.test_fuzz_import import ACTION, FIXTURE, mutated
 
 

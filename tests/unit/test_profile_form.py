@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from profile_block.local_service import CsvFormat
-from profile_block.profile_form import (
+from profile_block.running.local_service import CsvFormat
+from profile_block.running.profile_form import (
     attribute_cells,
     attribute_rows,
     edited_cells,

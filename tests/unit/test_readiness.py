@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from profile_block import editing
-from profile_block.block import BRANCHES, GetProfileBlock
-from profile_block.readiness import is_suggestion, open_items, suggestion_text
+from profile_block.model import editing
+from profile_block.model.block import BRANCHES, GetProfileBlock
+from profile_block.model.readiness import is_suggestion, open_items, suggestion_text
 
 
 def test_a_new_block_has_no_problems_but_says_what_is_open():

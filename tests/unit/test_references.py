@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profile_block.lookup import LookupInputError, contact_paths, resolve_identifier
-from profile_block.references import (
+from profile_block.model.references import (
     NAMESPACES,
     Reference,
     ReferenceError,
@@ -14,6 +13,7 @@ from profile_block.references import (
     reference_warning,
     resolve_value,
 )
+from profile_block.running.lookup import LookupInputError, contact_paths, resolve_identifier
 from tests.unit.helpers import valid_block
 
 # From "List of available contact attributes in Amazon Connect and their JSONPath references"

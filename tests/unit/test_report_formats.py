@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from profile_block.block import Position, Problem
-from profile_block.report_formats import (
+from profile_block.documents.report_formats import (
     FileResult,
     ValidationReport,
     github_report,
     json_report,
     junit_report,
 )
+from profile_block.model.block import Position, Problem
 
 # An Identifier as a hostile file can write it: a control character, a lone surrogate, newlines, '%'.
 ODD = "a\x01b\ud800c\n::error::%0A,:"

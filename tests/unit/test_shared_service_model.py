@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from profile_block import aws
+from profile_block.running import aws
 from profiles_sandbox.validation import data_loader, load_service_model
 
 

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from profile_block.block import Identifier, read_action
-from profile_block.document import DocumentError, ImportedDocument, read_document
-from profile_block.flow import document_problems
-from profile_block.splice import (
+from profile_block.documents.document import DocumentError, ImportedDocument, read_document
+from profile_block.documents.flow import document_problems
+from profile_block.documents.splice import (
     Opened,
     block_file,
     blocks_of,
@@ -25,6 +24,7 @@ from profile_block.splice import (
     needs_rewrite,
     text_index,
 )
+from profile_block.model.block import Identifier, read_action
 from tests.splice_helpers import around
 
 REAL_FLOWS = Path(__file__).parents[1] / "fixtures" / "real-flows"

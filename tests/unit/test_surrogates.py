@@ -8,12 +8,18 @@ import sys
 
 import pytest
 
-from profile_block import jsontext
-from profile_block.batch_csv import BatchInputError, ContactsReader, text_lines
-from profile_block.block import BRANCHES, Identifier, Problem, validate_action
-from profile_block.document import DocumentError, read_document
-from profile_block.flow import document_problems, wrap_in_flow
-from profile_block.surrogates import first_in_json, is_unicode, lone_surrogate_at, shown, surrogate_problem
+from profile_block.documents import jsontext
+from profile_block.documents.document import DocumentError, read_document
+from profile_block.documents.flow import document_problems, wrap_in_flow
+from profile_block.model.block import BRANCHES, Identifier, Problem, validate_action
+from profile_block.model.surrogates import (
+    first_in_json,
+    is_unicode,
+    lone_surrogate_at,
+    shown,
+    surrogate_problem,
+)
+from profile_block.running.batch_csv import BatchInputError, ContactsReader, text_lines
 from tests.unit.helpers import about, errors, valid_block
 
 LONE = "\ud800"

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from profile_block import aws
+from profile_block.running import aws
 
 # The local service's one account id, documented in the README (12 digits, like every AWS account).
 LOCAL_ACCOUNT_ID = "000000000000"

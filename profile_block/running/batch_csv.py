@@ -37,18 +37,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from profile_block import references
-from profile_block.block import (
+from profile_block.flow_context.customer_data import ALWAYS_SET
+from profile_block.model import references
+from profile_block.model.block import (
     BRANCH_LABELS,
     BRANCHES,
     ERROR,
     GetProfileBlock,
 )
-from profile_block.customer_data import ALWAYS_SET
-from profile_block.demo_contacts import demo_contacts
-from profile_block.fields import field_for
-from profile_block.lookup import LookupResult, contact_paths, suggest_contact_value
-from profile_block.surrogates import is_unicode, surrogate_problem
+from profile_block.model.fields import field_for
+from profile_block.model.surrogates import is_unicode, surrogate_problem
+from profile_block.running.demo_contacts import demo_contacts
+from profile_block.running.lookup import LookupResult, contact_paths, suggest_contact_value
 from studio_files.spreadsheet_cells import neutralise_row, restore
 
 ID = "id"

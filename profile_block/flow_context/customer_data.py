@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from profile_block.block import ACTION_TYPE
-from profile_block.fields import CUSTOM_PREFIX
+from profile_block.model.block import ACTION_TYPE
+from profile_block.model.fields import CUSTOM_PREFIX
 
 # Always stored by a successful Get profile (ProfileARN: reference, "Where the results go").
 PROFILE_ID = "ProfileId"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from profile_block.link import LinkError
-from profile_block.surrogates import first_in_json
+from profile_block.model.link import LinkError
+from profile_block.model.surrogates import first_in_json
 
 PARAMETER = "contact"
 # A test contact is a few values; longer text is neither written nor read (an address stays short).

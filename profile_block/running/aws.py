@@ -37,7 +37,7 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-from profile_block.batch_limits import is_local_endpoint
+from profile_block.running.batch_limits import is_local_endpoint
 
 if TYPE_CHECKING:
     from botocore.config import Config

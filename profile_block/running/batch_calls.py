@@ -30,8 +30,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from profile_block import aws
-from profile_block.batch_limits import DEFAULT_ATTEMPTS, check_attempts, check_max_rate
+from profile_block.running import aws
+from profile_block.running.batch_limits import DEFAULT_ATTEMPTS, check_attempts, check_max_rate
 
 # Answers worth another attempt: the service is throttling, or failed for a moment.
 THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException", "Throttling",

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from profile_block import references
-from profile_block.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
-from profile_block.fields import attribute_name_from, check_custom_attribute, custom_field_name, field_for
-from profile_block.keys import SUGGESTED_VALUES
+from profile_block.model import references
+from profile_block.model.block import MAX_IDENTIFIERS, GetProfileBlock, Identifier
+from profile_block.model.fields import (
+    attribute_name_from,
+    check_custom_attribute,
+    custom_field_name,
+    field_for,
+)
+from profile_block.model.keys import SUGGESTED_VALUES
 
 
 def add_identifier(block: GetProfileBlock) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
 
-from profile_block.surrogates import HOLDS_ONE, is_unicode, lone_surrogate_at, shown
+from profile_block.model.surrogates import HOLDS_ONE, is_unicode, lone_surrogate_at, shown
 
 _WS = re.compile(r"[ \t\n\r]*")
 # A \uXXXX escape of a character outside ASCII: the document escapes non-ASCII text.

@@ -25,9 +25,9 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from profile_block.block import BRANCHES, GetProfileBlock, Identifier
-from profile_block.fields import STANDARD_FIELDS
-from profile_block.surrogates import first_in_json
+from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
+from profile_block.model.fields import STANDARD_FIELDS
+from profile_block.model.surrogates import first_in_json
 
 VERSION = "1"
 PARAMETER = "b"                 # the query parameter that holds the link text

@@ -19,12 +19,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from profile_block import references
-from profile_block.aws import describe_connection_error, error_class
-from profile_block.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
-from profile_block.fields import MAX_VALUE_LENGTH, field_for, profile_value
-from profile_block.keys import KEYS_BY_NAME
-from profile_block.profile_arn import PROFILE_ARN_PATH, arn_for
+from profile_block.model import references
+from profile_block.model.block import ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
+from profile_block.model.fields import MAX_VALUE_LENGTH, field_for, profile_value
+from profile_block.model.keys import KEYS_BY_NAME
+from profile_block.running.aws import describe_connection_error, error_class
+from profile_block.running.profile_arn import PROFILE_ARN_PATH, arn_for
 
 # Two results tell one from many; five also show the user a few of the matches.
 MAX_RESULTS = 5

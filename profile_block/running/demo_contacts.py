@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from profile_block import references
-from profile_block.block import BRANCH_LABELS, ERROR, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
-from profile_block.lookup import (
+from profile_block.model import references
+from profile_block.model.block import BRANCH_LABELS, ERROR, NONE_FOUND, SUCCESS, GetProfileBlock, Identifier
+from profile_block.running.lookup import (
     LookupInputError,
     choose_branch,
     contact_paths,

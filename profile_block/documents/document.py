@@ -5,7 +5,7 @@ with a one-sentence ``DocumentError``, and returns an ``ImportedDocument`` holdi
 as given (a byte-order mark included), the parsed object, the keys written twice (which a plain
 ``json.loads`` would silently collapse to the last one) and the strings that are not Unicode text
 (lone surrogates: ``validate`` reports them, the Build page refuses to open such a document).
-Exports splice into that text (``profile_block.splice``), so whatever the user did not edit comes
+Exports splice into that text (``profile_block.documents.splice``), so whatever the user did not edit comes
 back byte for byte.
 """
 
@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from profile_block import jsontext
-from profile_block.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, Position, json_kind
-from profile_block.surrogates import first_in_json
+from profile_block.documents import jsontext
+from profile_block.model.block import ACTION_TYPE, MISPLACED_REQUEST_MEMBERS, Position, json_kind
+from profile_block.model.surrogates import first_in_json
 
 MAX_FLOW_CHARS = 256_000   # CreateContactFlow content limit
 BOM = "\ufeff"
@@ -55,7 +55,7 @@ class ImportedDocument:
     kind: str                      # "flow" or "action"
     document: dict[str, Any]       # what json.loads reads (the last of repeated keys)
     duplicates: tuple[jsontext.DuplicateKey, ...] = ()
-    index: Any = field(default=None, repr=False)   # filled by profile_block.splice on first export
+    index: Any = field(default=None, repr=False)   # filled by profile_block.documents.splice on first export
     lone_surrogates: tuple[jsontext.LoneSurrogate, ...] = ()   # text that is not Unicode, where it is
 
     @property

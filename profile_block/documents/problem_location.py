@@ -15,8 +15,9 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from profile_block import jsontext
-from profile_block.block import (
+from profile_block.documents import jsontext
+from profile_block.documents.document import BOM, ImportedDocument
+from profile_block.model.block import (
     LEGACY_REQUEST_KEYS,
     MISSPELLINGS,
     SUCCESS,
@@ -25,7 +26,6 @@ from profile_block.block import (
     Problem,
     misplaced_members,
 )
-from profile_block.document import BOM, ImportedDocument
 
 _PARAMETERS: JsonPath = ("Parameters",)
 _FIELDS: JsonPath = ("Parameters", "ProfileResponseData")

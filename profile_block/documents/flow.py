@@ -2,8 +2,9 @@
 of a flow; check a whole flow (``validate_flow``) or any imported document (``document_problems``,
 the one verdict the Build page and ``validate`` both give).
 
-Reading documents is ``profile_block.document``'s; writing an edited block back into one is
-``profile_block.splice``'s (it splices into the original text, so untouched bytes stay as they were).
+Reading documents is ``profile_block.documents.document``'s; writing an edited block back into one
+is ``profile_block.documents.splice``'s (it splices into the original text, so untouched bytes stay
+as they were).
 """
 
 from __future__ import annotations
@@ -12,7 +13,19 @@ import json
 import uuid
 from typing import Any
 
-from profile_block.block import (
+from profile_block.documents.document import (  # noqa: F401 -- re-exported: the flow API callers know
+    MAX_FLOW_CHARS,
+    MAX_NESTING,
+    DocumentError,
+    ImportedDocument,
+    classify,
+    load_document,
+    read_document,
+)
+from profile_block.documents.merge import merged_metadata
+from profile_block.documents.problem_location import position_at, with_block_paths
+from profile_block.flow_context.flow_reads import reads_problems
+from profile_block.model.block import (
     ACTION_TYPE,
     BRANCH_LABELS,
     BRANCHES,
@@ -24,19 +37,7 @@ from profile_block.block import (
     read_action,
     validate_action,
 )
-from profile_block.document import (  # noqa: F401 -- re-exported: the flow API callers know
-    MAX_FLOW_CHARS,
-    MAX_NESTING,
-    DocumentError,
-    ImportedDocument,
-    classify,
-    load_document,
-    read_document,
-)
-from profile_block.flow_reads import reads_problems
-from profile_block.merge import merged_metadata
-from profile_block.problem_location import position_at, with_block_paths
-from profile_block.surrogates import is_about_lone_surrogates
+from profile_block.model.surrogates import is_about_lone_surrogates
 
 FLOW_VERSION = "2019-10-30"
 MAX_ACTIONS = 250

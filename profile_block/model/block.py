@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from profile_block.fields import (
+from profile_block.model.fields import (
     ATTRIBUTE_BUDGET,
     CUSTOM_PREFIX,
     FIELDS_BY_NAME,
@@ -40,9 +40,9 @@ from profile_block.fields import (
     field_for,
     is_custom_name,
 )
-from profile_block.keys import KEYS_BY_NAME, check_key_name
-from profile_block.references import check_reference, is_reference, reference_warning
-from profile_block.surrogates import shown, surrogate_problem
+from profile_block.model.keys import KEYS_BY_NAME, check_key_name
+from profile_block.model.references import check_reference, is_reference, reference_warning
+from profile_block.model.surrogates import shown, surrogate_problem
 
 ACTION_TYPE = "GetCustomerProfile"
 MAX_IDENTIFIERS = 5

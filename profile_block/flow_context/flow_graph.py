@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from profile_block.block import ACTION_TYPE, BRANCH_LABELS, BRANCHES, SUCCESS
+from profile_block.model.block import ACTION_TYPE, BRANCH_LABELS, BRANCHES, SUCCESS
 
 # Action types with the block name the flow designer shows for them. Types not listed show their
 # own name (an unknown type is still a node of the graph).

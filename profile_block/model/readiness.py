@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from profile_block.block import BRANCH_LABELS, BRANCHES, GetProfileBlock
-from profile_block.customer_data import ALWAYS_SET
-from profile_block.keys import SUGGESTED_VALUES, key_label
+from profile_block.flow_context.customer_data import ALWAYS_SET
+from profile_block.model.block import BRANCH_LABELS, BRANCHES, GetProfileBlock
+from profile_block.model.keys import SUGGESTED_VALUES, key_label
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """How an edited Get-profile block is written over the action it was read from, and how that action's
 designer metadata (its ``Metadata.ActionMetadata`` entry) follows.
 
-Plain dict rules; ``profile_block.splice`` turns their result into text edits of the original file.
+Plain dict rules; ``profile_block.documents.splice`` turns their result into text edits of the original file.
 
 - The action keeps its key order, the keys the block does not know, its ``Transitions.Errors`` order
   and each entry's member order. Keys it did not have are added in the console's order only when the
@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from profile_block.block import (
+from profile_block.documents.jsontext import same
+from profile_block.model.block import (
     ACTION_TYPE,
     BRANCHES,
     ERROR_TYPES,
@@ -33,8 +34,7 @@ from profile_block.block import (
     GetProfileBlock,
     misplaced_members,
 )
-from profile_block.jsontext import same
-from profile_block.references import is_reference
+from profile_block.model.references import is_reference
 
 ACTION_KEY_ORDER = ("Parameters", "Identifier", "Type", "Transitions")
 PARAMETER_KEY_ORDER = ("ProfileRequestData", "ProfileResponseData")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from profile_block.host_names import is_loopback_host
+from profile_block.running.host_names import is_loopback_host
 
 # 16 concurrent lookups on one client: about 11-15x a sequential loop against a service that
 # answers in 30 ms (benchmarks/batch_throughput.py); more gives little, the CPU is the limit.

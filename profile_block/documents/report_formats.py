@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from profile_block.block import Position, Problem
+from profile_block.model.block import Position, Problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 TOOL_NAME = "profile-block"
@@ -196,7 +196,7 @@ def github_report(report: ValidationReport) -> str:
 
 # --- SARIF 2.1.0 ------------------------------------------------------------------------------------
 
-# Rule per kind of part (the part names of profile_block.block): id and a one-line description.
+# Rule per kind of part (the part names of profile_block.model.block): id and a one-line description.
 RULES: dict[str, tuple[str, str]] = {
     "identifier": ("action-identifier", "The action Identifier of a Get profile block"),
     "request": ("request", "The request (ProfileRequestData) of a Get profile block"),

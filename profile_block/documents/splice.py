@@ -18,12 +18,12 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from profile_block import jsontext
-from profile_block.block import ACTION_TYPE, GetProfileBlock, read_action
-from profile_block.document import DocumentError, ImportedDocument, read_document
-from profile_block.flow import action_id_of, dump_document, wrap_in_flow
-from profile_block.jsontext import Edit, Item, Member
-from profile_block.merge import merged_action, merged_metadata, request_rewritten
+from profile_block.documents import jsontext
+from profile_block.documents.document import DocumentError, ImportedDocument, read_document
+from profile_block.documents.flow import action_id_of, dump_document, wrap_in_flow
+from profile_block.documents.jsontext import Edit, Item, Member
+from profile_block.documents.merge import merged_action, merged_metadata, request_rewritten
+from profile_block.model.block import ACTION_TYPE, GetProfileBlock, read_action
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as with_changes
 from typing import Any, Literal
 
-from profile_block.block import (
-    ACTION_TYPE,
-    BRANCH_LABELS,
-    ERROR_TYPES,
-    SUCCESS,
-    WORST_CASE_VALUE_CHARS,
-    Problem,
-)
-from profile_block.customer_data import (
+from profile_block.flow_context.customer_data import (
     PROFILE_ARN,
     contact_sets,
     customer_reads,
@@ -42,8 +34,16 @@ from profile_block.customer_data import (
     dynamic_reads,
     is_customer_profiles,
 )
-from profile_block.fields import ATTRIBUTE_BUDGET
-from profile_block.flow_graph import FlowGraph, read_graph
+from profile_block.flow_context.flow_graph import FlowGraph, read_graph
+from profile_block.model.block import (
+    ACTION_TYPE,
+    BRANCH_LABELS,
+    ERROR_TYPES,
+    SUCCESS,
+    WORST_CASE_VALUE_CHARS,
+    Problem,
+)
+from profile_block.model.fields import ATTRIBUTE_BUDGET
 
 Severity = Literal["warning", "note"]
 READ_PART = "reads"   # Problem part of a reads warning: "reads:<member>"

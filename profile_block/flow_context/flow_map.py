@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from profile_block.block import ACTION_TYPE
-from profile_block.flow_graph import Edge, FlowAction, FlowGraph
-from profile_block.flow_reads import FlowReads
+from profile_block.flow_context.flow_graph import Edge, FlowAction, FlowGraph
+from profile_block.flow_context.flow_reads import FlowReads
+from profile_block.model.block import ACTION_TYPE
 
 MAX_NODES = 150          # the most actions one map draws (the public exports have at most 70)
 MAX_TRACE = 60           # the most actions a trace follows

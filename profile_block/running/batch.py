@@ -30,12 +30,12 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from profile_block import aws
-from profile_block.batch_calls import PacedClient, RetryPolicy, TokenBucket
-from profile_block.batch_csv import FAIL, PASS, TestContact, result_cells
-from profile_block.batch_limits import DEFAULT_WORKERS, check_max_rate, check_workers
-from profile_block.block import BRANCHES, ERROR, GetProfileBlock
-from profile_block.lookup import LookupResult, run_lookup
+from profile_block.model.block import BRANCHES, ERROR, GetProfileBlock
+from profile_block.running import aws
+from profile_block.running.batch_calls import PacedClient, RetryPolicy, TokenBucket
+from profile_block.running.batch_csv import FAIL, PASS, TestContact, result_cells
+from profile_block.running.batch_limits import DEFAULT_WORKERS, check_max_rate, check_workers
+from profile_block.running.lookup import LookupResult, run_lookup
 
 # Rows submitted ahead of the oldest unfinished one, per worker: enough to keep every worker busy
 # while one row waits for its retries, few enough to keep memory flat.

@@ -4,7 +4,7 @@ Whoever can open the app can pick the AWS backend and run lookups with the opera
 credentials. With an endpoint URL of their choice they would also receive the operator's
 SigV4-signed requests, access key id and session token included. So the endpoint URL may be set
 only when the app is served to this machine alone and reached under a loopback name, unless the
-operator says otherwise. (Which host names the app answers at all is ``profile_block.host_names``.)
+operator says otherwise. (Which host names the app answers at all is ``profile_block.running.host_names``.)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from profile_block.host_names import host_name, is_loopback_host, request_host
+from profile_block.running.host_names import host_name, is_loopback_host, request_host
 
 ALLOW_ENDPOINT_URL = "STUDIO_ALLOW_ENDPOINT_URL"     # "1": allow, "0": forbid, unset: decided here
 # Headers a reverse proxy adds: the browser is elsewhere even though the app listens on loopback.

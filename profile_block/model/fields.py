@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from profile_block.surrogates import surrogate_problem
+from profile_block.model.surrogates import surrogate_problem
 
 CUSTOM_PREFIX = "Attributes."
 # Customer Profiles attribute keys are 1-255 characters (botocore: string1To255).

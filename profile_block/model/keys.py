@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from profile_block.surrogates import surrogate_problem
+from profile_block.model.surrogates import surrogate_problem
 
 # botocore's pattern and length for KeyName (SearchProfiles, AddProfileKey).
 KEY_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
