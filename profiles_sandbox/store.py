@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from studio_files.file_kinds import file_kind
+from studio_files.atomic_output import OutputRefused, output_path
 
 # Which profile fields each standard search key covers (Customer Profiles' documented keys).
 STANDARD_KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -857,24 +856,14 @@ def open_store(path: str | os.PathLike[str], seeders: Sequence[Seeder] = ()) -> 
 
 
 def check_database_path(target: Path, option: str = "--db") -> None:
-    """StoreUnusable unless ``target`` is a regular file (or a link to one) or does not exist yet.
-
-    Decided from the file type alone, before anything is opened or written: a database built
-    "in place" of a FIFO, /dev/null or a device would delete the node first. ``option`` names
-    the path in messages (also used for ``dump --out``, which replaces its file the same way).
-    """
+    """StoreUnusable unless ``target`` is a regular file (or a link to one) or does not exist yet
+    (its folder is created if need be): the rule for every file we are given to write
+    (``studio_files.atomic_output``). Decided from the file type alone, before anything is opened
+    or written: a database built "in place" of a FIFO, /dev/null or a device would delete the node."""
     try:
-        mode = target.stat().st_mode          # follows links: a link to /dev/null is a device
-    except FileNotFoundError:
-        if target.is_symlink():
-            raise StoreUnusable(f"{target} is a link to a missing file; {option} needs a regular file "
-                                "or a path that does not exist yet") from None
-        return
-    except OSError as exc:
-        raise StoreUnusable(f"cannot use {target}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        raise StoreUnusable(f"{target} is {file_kind(mode)}, not a regular file; {option} needs a "
-                            "regular file or a path that does not exist yet")
+        output_path(target, option, new_folder=True)
+    except OutputRefused as exc:
+        raise StoreUnusable(str(exc)) from None
 
 
 def _pid_alive(pid: int) -> bool:

@@ -41,10 +41,11 @@ class OutputRefused(ValueError):
     """A path that will not be written (not a regular file, missing folder ...): one line why."""
 
 
-def output_path(given: str | os.PathLike[str], option: str = "--out") -> Path:
+def output_path(given: str | os.PathLike[str], option: str = "--out", *, new_folder: bool = False) -> Path:
     """The file that writing ``given`` replaces: ``given`` itself, or the regular file a link
     names. OutputRefused (naming ``option``) for anything that is not a regular file or a new
-    path in an existing folder. Decided from the file type alone: nothing is opened or written."""
+    path in an existing folder (``new_folder``: or in a folder the caller will create, as a new
+    database's is). Decided from the file type alone: nothing is opened or written."""
     target = Path(given)
     try:
         mode = target.stat().st_mode            # follows links: a link to /dev/null is a device
@@ -52,7 +53,7 @@ def output_path(given: str | os.PathLike[str], option: str = "--out") -> Path:
         if target.is_symlink():
             raise OutputRefused(f"{target} is a link to a missing file; {option} needs a regular file "
                                 "or a path that does not exist yet") from None
-        if not target.parent.is_dir():
+        if not new_folder and not target.parent.is_dir():
             raise OutputRefused(f"cannot write {target}: the folder {target.parent} does not exist") from None
         return target
     except OSError as exc:

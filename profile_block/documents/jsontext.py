@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
@@ -178,24 +178,35 @@ def has_duplicate_keys(text: str, parse_constant: Callable[[str], Any] | None = 
     return value, repeated
 
 
-def duplicate_keys(text: str) -> list[DuplicateKey]:
-    """Every repeated key of the document, with the JSON path of its object (document order)."""
-    found: list[DuplicateKey] = []
+def walk(text: str, strings: bool = False) -> Iterator[tuple[int, list[str | int], list[Member] | None]]:
+    """Every object and array of the document (with ``strings``, every string value too), depth
+    first and without recursion (deep documents must not exhaust the stack): where it starts, its
+    JSON path, and its members when it is an object (None otherwise)."""
+    wanted = '{["' if strings else "{["
     start, _ = root_span(text)
     stack: list[tuple[int, list[str | int]]] = [(start, [])]
     while stack:
         pos, path = stack.pop()
+        found: list[Member] | None = None
         children: list[tuple[int, list[str | int]]] = []
         if text[pos] == "{":
-            seen: dict[str, int] = {}
-            for m in members(text, pos):
-                if m.key in seen:
-                    found.append(DuplicateKey(path_text(path), m.key, seen[m.key], m.key_start))
-                seen.setdefault(m.key, m.key_start)
-                children.append((m.value_start, [*path, m.key]))
+            found = members(text, pos)
+            children = [(m.value_start, [*path, m.key]) for m in found]
         elif text[pos] == "[":
             children = [(it.start, [*path, i]) for i, it in enumerate(items(text, pos))]
-        stack.extend(reversed([c for c in children if text[c[0]] in "{["]))
+        yield pos, path, found
+        stack.extend(reversed([c for c in children if text[c[0]] in wanted]))
+
+
+def duplicate_keys(text: str) -> list[DuplicateKey]:
+    """Every repeated key of the document, with the JSON path of its object (document order)."""
+    found: list[DuplicateKey] = []
+    for _, path, object_members in walk(text):
+        seen: dict[str, int] = {}
+        for m in object_members or ():
+            if m.key in seen:
+                found.append(DuplicateKey(path_text(path), m.key, seen[m.key], m.key_start))
+            seen.setdefault(m.key, m.key_start)
     return sorted(found, key=lambda d: d.again)
 
 
@@ -233,21 +244,12 @@ def lone_surrogates(text: str) -> list[LoneSurrogate]:
     if not may_hold_lone_surrogates(text):
         return []
     found: list[LoneSurrogate] = []
-    start, _ = root_span(text)
-    stack: list[tuple[int, list[str | int]]] = [(start, [])]
-    while stack:
-        pos, path = stack.pop()
-        children: list[tuple[int, list[str | int]]] = []
-        if text[pos] == "{":
-            for m in members(text, pos):
-                if lone_surrogate_at(m.key) is not None:
-                    found.append(LoneSurrogate(path_text(path) if path else "", m.key_start, m.key))
-                children.append((m.value_start, [*path, m.key]))
-        elif text[pos] == "[":
-            children = [(it.start, [*path, i]) for i, it in enumerate(items(text, pos))]
+    for pos, path, object_members in walk(text, strings=True):
+        if object_members is not None:
+            found.extend(LoneSurrogate(path_text(path) if path else "", m.key_start, m.key)
+                         for m in object_members if lone_surrogate_at(m.key) is not None)
         elif text[pos] == '"' and lone_surrogate_at(decode_at(text, pos)[0]) is not None:
             found.append(LoneSurrogate(path_text(path), pos, None))
-        stack.extend(reversed([c for c in children if text[c[0]] in '{["']))
     return sorted(found, key=lambda s: s.position)
 
 
