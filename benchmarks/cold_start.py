@@ -20,13 +20,10 @@ Goal: ratio <= 1.3. Not a test: timings depend on the machine; the alternation s
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, stop  # noqa: E402
-from tests.loopback import free_port  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
 
 BASELINE = ROOT / "benchmarks" / "one_checkbox_app.py"
 _IDLE = """(() => {
@@ -58,36 +54,14 @@ SIDEBAR_CONNECTED = """() => [...document.querySelectorAll(
 TIMEOUT_MS = 60_000
 
 
-def _wait_healthy(proc: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early: {proc.stdout.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.01)
-    raise RuntimeError("streamlit did not become healthy within 60 s")
-
-
 def cold_start(browser: Browser, script: Path, usable_js: str,
                connected_js: str | None) -> tuple[float, float]:
     """Seconds from `streamlit run script` to usable in a fresh browser context, and to the
     sidebar's connection status (``connected_js``; nan when not asked)."""
     with tempfile.TemporaryDirectory() as data:
-        port = free_port()
-        env = dict(os.environ, STUDIO_DATA_DIR=str(Path(data) / "data"))
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc, url = start_streamlit(script, Path(data) / "data", poll_s=0.01)
         try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(proc, url)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
             page.goto(url + "/")

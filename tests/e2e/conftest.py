@@ -28,8 +28,9 @@ TIMEOUT_MS = 20_000      # every wait of a page and every expect(...): the machi
 expect.set_options(timeout=TIMEOUT_MS)     # (Playwright's own default for expect is 5 s)
 
 
-def start_streamlit(script: Path, data_dir: Path) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run script` headless; return the process and its URL once healthy."""
+def start_streamlit(script: Path, data_dir: Path, poll_s: float = 0.3) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run script` headless; return the process and its URL once healthy (asked
+    every ``poll_s``: benchmarks/cold_start.py times the start and asks often)."""
     port = free_port()
     env = dict(os.environ, STUDIO_DATA_DIR=str(data_dir))
     proc = subprocess.Popen(
@@ -49,7 +50,7 @@ def start_streamlit(script: Path, data_dir: Path) -> tuple[subprocess.Popen, str
                 if r.status == 200:
                     return proc, url
         except OSError:
-            time.sleep(0.3)
+            time.sleep(poll_s)
     proc.kill()
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
