@@ -4,8 +4,8 @@ Chromium, relative to a one-checkbox Streamlit app (benchmarks/one_checkbox_app.
 Each sample: a new temporary data folder, `python -m streamlit run SCRIPT` (the project's
 .streamlit/config.toml, headless, a free loopback port), the server's health URL polled every
 10 ms, then a new Chromium context (empty cache) opens the app and waits until it is usable:
-  * the app: the Build page's title, its section picker and its JSON preview are drawn and the
-    script run has finished (nothing "running");
+  * the app: the Build page's title, its section picker and its JSON preview (components.json_view)
+    are drawn and the script run has finished (nothing "running");
   * the baseline: its checkbox is drawn and the script run has finished.
 The time is from starting the process to that point. The app's sample also notes when the
 sidebar's connection status (the local service's "Local sandbox at ..." line) appears, which the
@@ -44,7 +44,7 @@ BUILD_USABLE = f"""() => {{
   const h = [...document.querySelectorAll('h1')]
     .some(e => e.textContent.includes('Build a Get profile block'));
   const picker = document.querySelector('[data-testid="stButtonGroup"]');
-  const preview = document.querySelector('[data-testid="stCode"] code');
+  const preview = document.querySelector('[data-testid="stHtml"] .studio-json code');
   return h && picker && preview && {_IDLE};
 }}"""
 CHECKBOX_USABLE = f"""() => !!document.querySelector('[data-testid="stCheckbox"] input') && {_IDLE}"""

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import build_state as state
+from components.json_view import json_view
 from components.problems import count_text, show_list
 from components.session_runs import SessionReader
 from components.text import literal
@@ -271,7 +272,7 @@ def render_json(block: GetProfileBlock) -> None:
         return
     # A long action scrolls inside the preview rather than stretching the page, which then stays one
     # screen high with the section beside it (the AND/OR control and the identifiers in view).
-    height = PREVIEW_HEIGHT if action_text.count("\n") > PREVIEW_LINES else "content"
     # Lines are not wrapped: a wrapped line split "IdentifierName": from its value; a line longer
     # than the column (a long reference) scrolls sideways instead (issue 19.3).
-    st.code(action_text, language="json", wrap_lines=False, height=height)
+    json_view(action_text, label="the block JSON", copy_label="Copy block JSON",
+              max_height=PREVIEW_HEIGHT if action_text.count("\n") > PREVIEW_LINES else None)

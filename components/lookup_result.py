@@ -8,6 +8,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from components.json_view import json_view
 from components.text import code, literal, literal_rows
 from profile_block.model.block import BRANCH_LABELS, ERROR, MULTIPLE_FOUND, NONE_FOUND, SUCCESS
 from profile_block.running.lookup import LookupResult, match_summary
@@ -15,6 +16,7 @@ from profile_block.running.lookup import LookupResult, match_summary
 HISTORY = "lookup_history"     # session key: list[tuple[str, LookupResult]], newest first
 LAST = "lookup_last"           # session key: (LookupResult, where it ran) shown under the button
 HISTORY_SIZE = 10
+RESPONSE_HEIGHT = 480         # px: a longer SearchProfiles response scrolls in its box
 
 _BANNERS = {
     SUCCESS: (st.success, ":material/check_circle:"),
@@ -62,9 +64,11 @@ def render(result: LookupResult, where: str) -> None:
     if result.request is not None:
         with st.expander("SearchProfiles request and response", icon=":material/data_object:"):
             st.markdown("Request (boto3 `search_profiles` arguments)")
-            st.code(json.dumps(result.request, indent=2), language="json")
+            json_view(json.dumps(result.request, indent=2), label="the SearchProfiles request",
+                      copy_label="Copy request")
             st.markdown("Response")
-            st.code(json.dumps(result.response, indent=2, default=str), language="json")
+            json_view(json.dumps(result.response, indent=2, default=str), label="the SearchProfiles response",
+                      copy_label="Copy response", max_height=RESPONSE_HEIGHT)
 
 
 def _found(result: LookupResult) -> str:

@@ -7,6 +7,7 @@ page load would, so every widget can be found again.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.json_view import COPY_COMPONENT, VIEW_CLASS
 from profile_block.model.block import GetProfileBlock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,11 +94,22 @@ def model(at: AppTest) -> GetProfileBlock:
     return at.session_state["block"]
 
 
+def json_views(at: AppTest) -> list[str]:
+    """The texts the page shows as JSON code (components.json_view), in page order: the code's
+    text as the browser shows it (tags off, entities read); each must be what its Copy button copies."""
+    shown = [html.unescape(re.sub(r"<[^>]*>", "", body.split("<code>", 1)[1].rsplit("</code>", 1)[0]))
+             for body in (h.proto.body for h in at.get("html")) if f'class="{VIEW_CLASS}"' in body]
+    copied = [json.loads(c.proto.json)["text"] for c in at.get("bidi_component")
+              if c.proto.component_name == COPY_COMPONENT]
+    assert shown == copied, "a JSON view's Copy button copies other text than it shows"
+    return shown
+
+
 def preview(at: AppTest) -> dict[str, Any]:
     """The action the JSON preview shows, parsed."""
-    codes = [c for c in at.code if c.language == "json"]
-    assert len(codes) == 1, "exactly one JSON preview"
-    return json.loads(codes[0].value)
+    texts = json_views(at)
+    assert len(texts) == 1, "exactly one JSON preview"
+    return json.loads(texts[0])
 
 
 def downloads(at: AppTest) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def tick(page: Page, name: str) -> None:
     expect(field(page, name)).to_have_attribute("aria-pressed", "true")
 
 
-PREVIEW = '[data-testid="stCode"] code'
+PREVIEW = '[data-testid="stHtml"] .studio-json code'   # components.json_view
 PREVIEW_TIMEOUT_S = 30.0      # the machine is shared: generous
 
 

@@ -56,7 +56,7 @@ def test_request_and_response_are_shown_and_a_demo_button_runs(page: Page, app_u
     expect(banner(page)).to_contain_text("Multiple found branch")
     expect(page.get_by_role("textbox", name=PHONE, exact=True)).to_have_value("+15555550111")
     page.get_by_text("SearchProfiles request and response").click()
-    code = page.locator('[data-testid="stCode"]')
+    code = page.locator('[data-testid="stHtml"] .studio-json code')
     expect(code.first).to_contain_text('"KeyName": "_phone"')
     expect(code.nth(1)).to_contain_text('"Items"')
 
