@@ -14,6 +14,9 @@ alternates too), ``--rounds`` times; the script prints each pair, the medians an
 
     .venv/bin/python benchmarks/cold_start.py [--rounds 7] [--app app.py]
 
+It runs `make compile` first, as `make run` does: with PYTHONDONTWRITEBYTECODE set (these machines)
+the app's modules would otherwise be compiled again on every start.
+
 Goal: ratio <= 1.3. Not a test: timings depend on the machine; the alternation shares its noise.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,6 +87,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured pairs first (file caches)")
     parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="the app script (default app.py)")
     args = parser.parse_args()
+    # As `make run` starts it: the app's modules byte-compiled first (the Makefile's `compile`).
+    subprocess.run(["make", "-s", "compile"], cwd=ROOT, check=True)
     runs = [("app", args.app, BUILD_USABLE, SIDEBAR_CONNECTED), ("baseline", BASELINE, CHECKBOX_USABLE, None)]
     samples: dict[str, list[float]] = {"app": [], "baseline": [], "connected": []}
     ratios: list[float] = []
