@@ -29,7 +29,7 @@ def test_markup_in_a_value_is_text_and_copy_gives_the_exact_json(browser: Browse
         assert page.evaluate("window.__injected") is None     # and nothing of it ran
         expect(code.locator("span.s", has_text="<b>bold</b>")).to_have_count(1)   # a string, coloured as one
         shown = preview_text(page)
-        copy = page.get_by_role("button", name="Copy the block JSON")
+        copy = page.get_by_role("button", name="Copy block JSON")
         copy.click()
         expect(copy).to_have_text("Copied")
         assert page.evaluate("navigator.clipboard.readText()") == shown
