@@ -79,6 +79,25 @@ _SETUP_ERRORS = frozenset({
 # service says UnknownOperationException), or another web server. botocore names an error answer
 # without an AWS error shape by its HTTP status ("404", "405", "501").
 _UNKNOWN_OPERATION_CODES = frozenset({"UnknownOperationException", "UnknownOperation"})
+_PAGE_QUOTE = 400      # bytes of a refused web page kept for the message (which shortens it again)
+
+
+def refuse_a_web_page(http_response: Any, model: Any = None, **_: Any) -> None:
+    """botocore's ``after-call`` handler on every Customer Profiles client: a success status whose
+    body is text (``text/html``: a proxy's sign-in page, a web app's catch-all route) is no
+    Customer Profiles answer. botocore would read it as an empty result, and a lookup would say
+    None found. It is refused as botocore names an error answer without an AWS error shape: by its
+    HTTP status, so ``is_not_the_service`` knows it."""
+    if http_response.status_code >= 300:
+        return
+    content_type = http_response.headers.get("content-type", "")
+    if not content_type.lower().startswith("text/"):
+        return
+    said = http_response.content[:_PAGE_QUOTE].decode("utf-8", "replace")
+    raise ClientError({"Error": {"Code": str(http_response.status_code),
+                                 "Message": f"a {content_type} page, not JSON: {said}"},
+                       "ResponseMetadata": {"HTTPStatusCode": http_response.status_code}},
+                      getattr(model, "name", "call"))
 
 
 def is_not_the_service(error_class_name: str) -> bool:
@@ -216,16 +235,20 @@ def _new_client(connection: Connection, max_pool_connections: int, retries: bool
     config = client_config(max_pool_connections, retries)
     if connection.local_service:
         session = _botocore_session(None)
-        return session.create_client(
+        client = session.create_client(
             SERVICE_NAME, region_name=connection.region or DEFAULT_ENDPOINT_REGION,
             endpoint_url=connection.endpoint_url, config=config,
             aws_access_key_id=LOCAL_SERVICE_ACCESS_KEY, aws_secret_access_key=LOCAL_SERVICE_ACCESS_KEY,
         )
-    session = _botocore_session(connection.profile)
-    region = connection.region or session.get_config_variable("region")
-    region = region or (DEFAULT_ENDPOINT_REGION if connection.endpoint_url else None)
-    return session.create_client(SERVICE_NAME, region_name=region, endpoint_url=connection.endpoint_url,
-                                 config=config)
+    else:
+        session = _botocore_session(connection.profile)
+        region = connection.region or session.get_config_variable("region")
+        region = region or (DEFAULT_ENDPOINT_REGION if connection.endpoint_url else None)
+        client = session.create_client(SERVICE_NAME, region_name=region, endpoint_url=connection.endpoint_url,
+                                       config=config)
+    client.meta.events.register(f"after-call.{client.meta.service_model.service_id.hyphenize()}",
+                                refuse_a_web_page)
+    return client
 
 
 def available_profiles() -> list[str]:

@@ -3,14 +3,12 @@ running ``python -m profiles_sandbox`` on a free loopback port."""
 
 from __future__ import annotations
 
-import http.server
 import io
 import os
 import re
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from profile_block.documents.flow import dump_document, wrap_in_flow
 from profile_block.model.block import BRANCHES, GetProfileBlock, Identifier
 from tests.devices import a_character_device
 from tests.lookup.conftest import PHONE_REF, ROOT, service_process
+from tests.loopback import web_page_server
 
 PHONE = "CustomerEndpoint.Address"
 CONTACTS = (f"id,{PHONE},expect_branch,expect.FirstName\n"
@@ -327,35 +326,23 @@ def test_out_neutralises_formulas_and_keeps_phone_numbers(endpoint, clean_env, f
     assert results["branch"].tolist() == ["Success", "NoneFoundError"]
 
 
-class _NotCustomerProfiles(http.server.BaseHTTPRequestHandler):
-    """Another web server: every request gets a 404 HTML page."""
-
-    def do_POST(self) -> None:  # noqa: N802 -- http.server's name
-        body = b"<html>\n<h1>Not Found</h1>\n</html>\n"
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+@pytest.fixture
+def other_web_server() -> Iterator[str]:
+    with web_page_server(404) as url:
+        yield url
 
 
 @pytest.fixture
-def other_web_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotCustomerProfiles)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def web_page_for_200() -> Iterator[str]:
+    with web_page_server(200) as url:
+        yield url
 
 
-@pytest.mark.parametrize("where", ["wrong-path", "other-server"])
+@pytest.mark.parametrize("where", ["wrong-path", "other-server", "other-server-200"])
 def test_an_endpoint_that_answers_no_customer_profiles_call_exits_2_with_one_line(
-        endpoint, other_web_server, clean_env, files, tmp_path, where):
-    url = f"{endpoint}/wrong-path" if where == "wrong-path" else other_web_server
+        endpoint, other_web_server, web_page_for_200, clean_env, files, tmp_path, where):
+    url = {"wrong-path": f"{endpoint}/wrong-path", "other-server": other_web_server,
+           "other-server-200": web_page_for_200}[where]
     out = tmp_path / "results.csv"
     out.write_text("the user's previous results\n")
     done = batch(clean_env, files["block"], files["contacts"], "--endpoint", url, "--domain", "demo",

@@ -10,7 +10,7 @@ from profile_block.model.block import ERROR, SUCCESS
 from profile_block.running import aws
 from profile_block.running.lookup import run_lookup
 from tests.lookup.conftest import PHONE_REF, make_block, set_faults
-from tests.loopback import free_port
+from tests.loopback import free_port, web_page_server
 
 MARIA = {"CustomerEndpoint.Address": "+15555550100"}
 
@@ -95,3 +95,17 @@ def test_the_reason_counts_the_attempts_really_made(sandbox: Any, faults):
     assert result.branch == ERROR and "throttling" in result.reason
     assert made == aws.MAX_ATTEMPTS
     assert f"after {made} attempts" in result.reason, result.reason
+
+
+def test_a_web_page_with_status_200_is_an_error_not_none_found():
+    # A proxy's sign-in page or a web app's catch-all route: botocore read the page as an empty
+    # result, so the lookup said None found and the connection check "no domains here".
+    with web_page_server(200) as url:
+        connection = aws.Connection(endpoint_url=url, local_service=True)
+        client = aws.get_client(connection)
+        result = run_lookup(client, make_block(("_phone", PHONE_REF)), MARIA, "demo")
+        check = aws.check_connection(connection)
+    assert_error(result, "200")
+    assert "answered, but not as Customer Profiles (200)" in result.reason
+    assert "text/html page, not JSON" in result.reason and "<h1>Not Found</h1>" in result.reason
+    assert not check.ok and "answered, but not as Customer Profiles (200)" in check.message
