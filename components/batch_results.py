@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import build_state, flow_map
+from components import flow_map
 from components.batch_run import BatchRun
 from components.text import literal_rows
 from profile_block.model.block import BRANCH_LABELS, BRANCHES
@@ -113,7 +113,7 @@ def render(run: BatchRun) -> None:
                        file_name="batch-results.csv", mime="text/csv", icon=":material/download:",
                        key="batch_download", type="primary")
     _render_failures(shown)
-    render_row_path(shown)
+    render_row_path(run, shown)
 
 
 def _row_label(frame: pd.DataFrame, index: int) -> str:
@@ -122,9 +122,10 @@ def _row_label(frame: pd.DataFrame, index: int) -> str:
     return f"{name} · {BRANCH_LABELS.get(row['branch'], row['branch'])}"
 
 
-def render_row_path(shown: pd.DataFrame) -> None:
+def render_row_path(run: BatchRun, shown: pd.DataFrame) -> None:
     """A row's detail: the path its contact takes through the flow, on the flow map (drawn only
-    while the expander is open: a closed one costs the run nothing)."""
+    while the expander is open: a closed one costs the run nothing). Traced on the block the run
+    used, in its flow, whatever the Build page holds now."""
     if shown.empty:
         return
     with st.expander("Path of a row through the flow", key=ROW_PATH_OPEN, on_change="rerun") as box:
@@ -138,7 +139,7 @@ def render_row_path(shown: pd.DataFrame) -> None:
         if index is None:
             return
         row = shown.iloc[index]
-        flow_map.render_trace(build_state.block(), build_state.editing(), row["branch"], row["next_action"])
+        flow_map.render_trace(run.block, run.editing, row["branch"], row["next_action"])
 
 
 def _render_failures(shown: pd.DataFrame) -> None:

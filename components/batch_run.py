@@ -15,7 +15,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from components import build_state
 from components.batch_contacts import ContactsSource
+from components.build_state import EditingContext
 from components.connection import ActiveConnection
 from components.text import literal
 from profile_block.model.block import GetProfileBlock
@@ -66,6 +68,8 @@ class BatchRun:
     source_name: str
     where: str
     started_at: str
+    block: GetProfileBlock                     # the copy it ran (a row's path is traced on it)
+    editing: EditingContext | None             # the flow that block was in, if it came from one
     _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def frame(self) -> pd.DataFrame:
@@ -101,7 +105,7 @@ def start(active: ActiveConnection, block: GetProfileBlock, source: ContactsSour
     job = BatchJob(client, block, contacts, active.domain, workers=workers, total=checked.rows,
                    retry=RetryPolicy(attempts), max_rate=max_rate or None).start()
     st.session_state[RUN] = BatchRun(job, checked.columns.result_columns(block), source.name, active.where,
-                                     datetime.now().strftime("%H:%M:%S"))
+                                     datetime.now().strftime("%H:%M:%S"), block, build_state.editing())
 
 
 def render_controls(active: ActiveConnection | None, block: GetProfileBlock, source: ContactsSource | None,

@@ -290,11 +290,10 @@ def _render_row(i: int, count: int, custom_keys: Sequence[str], problems: list[P
         head.button("", icon=":material/delete:", key=_rkey(i, "remove"), type="tertiary",
                     help="Remove this identifier" if count > 1 else "A block needs at least one identifier",
                     disabled=count <= 1, on_click=_remove, args=(i,))
-        left, right = st.columns([1, 1])
-        with left:
-            _render_key(i, ident, custom_keys, problems)
-        with right:
-            _render_value(i, ident, problems)
+        # One above the other, each the card's full width: side by side in this column, the select
+        # boxes cut "Phone number (_phone)" and "Customer phone number" short.
+        _render_key(i, ident, custom_keys, problems)
+        _render_value(i, ident, problems)
         if i in state.suggested_rows() and readiness.is_suggestion(state.block(), i):
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.info(readiness.suggestion_text(state.block(), i), icon=":material/lightbulb:",

@@ -54,7 +54,9 @@ from profile_block.model.block import (
     read_action,
 )
 
-PROG = "python -m profile_block"
+# How the user called the command, for its usage and error lines: the installed console script
+# (pyproject's [project.scripts]) or the module.
+PROG = "profile-block" if os.path.basename(sys.argv[0]) == "profile-block" else "python -m profile_block"
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 # Read no more than a flow can be (profile_block.documents.document), so a huge file is refused without
 # loading it all.

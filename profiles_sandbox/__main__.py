@@ -38,6 +38,8 @@ from .store import DEFAULT_DB_PATH, Store, StoreUnusable, check_database_path, i
 # load and dump start faster without it.
 
 PROG = "profiles_sandbox"
+# How the user called the command, for its usage lines: the installed console script or the module.
+COMMAND = "profiles-sandbox" if os.path.basename(sys.argv[0]) == "profiles-sandbox" else f"python -m {PROG}"
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 MAX_SHOWN_ERRORS = 50
 
@@ -56,10 +58,10 @@ def fail(message: str) -> NoReturn:
 
 def build_parser() -> argparse.ArgumentParser:
     from .server import DEFAULT_ACCESS_KEY
-    parser = OneLineParser(prog=f"python -m {PROG}",
+    parser = OneLineParser(prog=COMMAND,
                            description="Local Amazon Connect Customer Profiles service for boto3.",
-                           epilog=f"Profiles as CSV: 'python -m {PROG} load --help', "
-                                  f"'python -m {PROG} dump --help'.")
+                           epilog=f"Profiles as CSV: '{COMMAND} load --help', "
+                                  f"'{COMMAND} dump --help'.")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=4599, help="TCP port, 0 for any free one (default 4599)")
     parser.add_argument("--db", default=DEFAULT_DB_PATH, help=f"SQLite file (default {DEFAULT_DB_PATH})")
@@ -146,7 +148,7 @@ def serve(argv: list[str]) -> int:
 # --- load and dump: profiles as CSV -------------------------------------------------------------
 
 def build_load_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog=f"python -m {PROG} load",
+    parser = OneLineParser(prog=f"{COMMAND} load",
                            description="Load profiles from a CSV file into a domain: every row is checked "
                                        "first, and if any row is bad nothing is written.",
                            epilog="exit codes: 0 loaded, 1 rows rejected (nothing written), 2 unreadable "
@@ -160,7 +162,7 @@ def build_load_parser() -> argparse.ArgumentParser:
 
 
 def build_dump_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog=f"python -m {PROG} dump",
+    parser = OneLineParser(prog=f"{COMMAND} dump",
                            description="Write a domain's profiles as CSV (the format load reads).",
                            epilog="exit codes: 0 written, 1 the output was closed early, 2 unusable "
                                   "arguments")

@@ -127,6 +127,10 @@ def test_an_installed_wheel_runs_profile_block_validate_without_its_heavy_depend
 
     new = run(venv / "bin" / "profile-block", "new", "--id", "_phone=$.CustomerEndpoint.Address")
     assert new.returncode == 0 and json.loads(new.stdout)["Type"] == "GetCustomerProfile"
+    # Its messages name it as it was called, not as `python -m profile_block`.
+    missing = run(venv / "bin" / "profile-block", "validate", "no-such-flow.json", cwd=repo)
+    assert missing.returncode == 2 and missing.stderr.startswith("profile-block: "), missing.stderr
+    assert "python -m" not in missing.stderr
 
 
 def test_the_installed_profiles_sandbox_command_runs(wheel: Path, tmp_path: Path) -> None:
@@ -142,6 +146,8 @@ def test_the_installed_profiles_sandbox_command_runs(wheel: Path, tmp_path: Path
     (Path(site.stdout.strip()) / "deps.pth").write_text(ours.stdout.strip() + "\n", encoding="utf-8")
     helped = run(venv / "bin" / "profiles-sandbox", "--help", cwd=tmp_path, timeout=60)
     assert helped.returncode == 0 and "Local Amazon Connect Customer Profiles service" in helped.stdout
+    assert helped.stdout.startswith("usage: profiles-sandbox ")
+    assert "'profiles-sandbox load --help'" in helped.stdout
     where = run(venv / "bin" / "python", "-c", "import profiles_sandbox; print(profiles_sandbox.__file__)",
                 cwd=tmp_path)
     assert where.stdout.startswith(str(venv))   # the installed copy, not the checkout
