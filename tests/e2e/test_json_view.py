@@ -35,3 +35,27 @@ def test_markup_in_a_value_is_text_and_copy_gives_the_exact_json(browser: Browse
         assert page.evaluate("navigator.clipboard.readText()") == shown
     finally:
         context.close()
+
+
+NO_CLIPBOARD_API = """
+Object.defineProperty(navigator, "clipboard", {value: undefined});
+document.addEventListener("copy", e => { window.__copied = e.composedPath()[0].value; }, true);
+"""
+
+
+def test_without_the_clipboard_api_copy_goes_through_a_text_box(browser: Browser, app_url: str):
+    # As over plain HTTP under a name other than localhost: browsers offer no navigator.clipboard.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(NO_CLIPBOARD_API)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        open_build(page, app_url)
+        shown = preview_text(page)
+        copy = page.get_by_role("button", name="Copy block JSON")
+        copy.click()
+        expect(copy).to_have_text("Copied")
+        assert page.evaluate("window.__copied") == shown
+        assert page.locator("textarea").count() == 0      # the text box is gone again
+    finally:
+        context.close()
