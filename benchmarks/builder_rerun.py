@@ -18,11 +18,15 @@ Goal: ratio <= 1.5. Not a test: timings depend on the machine; the ratio shares 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +66,44 @@ IDLE = f"""(count0) => {{
   return m.count > count0 && now - m.last > {QUIET_MS} && m.painted > m.last
       && app.getAttribute('data-test-script-state') !== 'running';
 }}"""
+
+
+@dataclass
+class SideBySide:
+    """The app and a baseline page, each served by its own `streamlit run` and shown in its own
+    browser (each page stays the visible, foreground one, so animation frames are never throttled
+    as they are in background tabs), both watching their messages (WATCH_MESSAGES)."""
+
+    app: subprocess.Popen
+    app_url: str
+    app_page: Page
+    baseline: subprocess.Popen
+    baseline_page: Page
+
+
+@contextlib.contextmanager
+def side_by_side(app_script: Path, baseline_script: Path) -> Iterator[SideBySide]:
+    """Start both servers (fresh data folders) and browsers; the baseline page is open and idle,
+    the app page blank (each benchmark opens its own page of the app)."""
+    with tempfile.TemporaryDirectory() as data:
+        app, app_url = start_streamlit(app_script, Path(data) / "app")
+        base, base_url = start_streamlit(baseline_script, Path(data) / "base")
+        try:
+            with sync_playwright() as p:
+                browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                            for _ in range(2)]
+                app_page, baseline_page = (b.new_page(viewport={"width": 1400, "height": 1000})
+                                           for b in browsers)
+                for page in (app_page, baseline_page):
+                    page.add_init_script(WATCH_MESSAGES)
+                baseline_page.goto(base_url)
+                wait_until_idle(baseline_page)
+                yield SideBySide(app, app_url, app_page, base, baseline_page)
+                for b in browsers:
+                    b.close()
+        finally:
+            stop(app)
+            stop(base)
 
 
 def clickable(page: Page, name: str):
@@ -117,40 +159,23 @@ def main() -> None:
     args = parser.parse_args()
 
     rounds: list[dict[str, list[float]]] = []
-    with tempfile.TemporaryDirectory() as data:
-        app, app_url = start_streamlit(args.app, Path(data) / "app")
-        base, base_url = start_streamlit(ROOT / "benchmarks" / "one_checkbox_app.py", Path(data) / "base")
-        try:
-            with sync_playwright() as p:
-                # One browser per page: each page stays the visible, foreground one, so animation
-                # frames are never throttled as they are in background tabs.
-                browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                            for _ in range(2)]
-                build, baseline = (b.new_page(viewport={"width": 1400, "height": 1000}) for b in browsers)
-                for page in (build, baseline):
-                    page.add_init_script(WATCH_MESSAGES)
-                load_maximal_block(build, app_url + "/")
-                baseline.goto(base_url)
-                wait_until_idle(baseline)
-                baseline.get_by_role("checkbox", name="Tick me").wait_for()
-                order = [("build", build, "FirstName"), ("baseline", baseline, "Tick me")]
-                for _ in range(args.warmup):
-                    for _label, page, name in order:
-                        timed_click(page, name)
-                for _ in range(args.rounds):
-                    samples: dict[str, list[float]] = {"build": [], "baseline": []}
-                    for i in range(args.clicks):
-                        # Alternate which page goes first so both see the same drift.
-                        for label, page, name in order if i % 2 == 0 else reversed(order):
-                            samples[label].append(timed_click(page, name))
-                            time.sleep(0.05)
-                    rounds.append(samples)
-                    _print_round(len(rounds), samples)
-                for b in browsers:
-                    b.close()
-        finally:
-            stop(app)
-            stop(base)
+    with side_by_side(args.app, ROOT / "benchmarks" / "one_checkbox_app.py") as pages:
+        build, baseline = pages.app_page, pages.baseline_page
+        load_maximal_block(build, pages.app_url + "/")
+        baseline.get_by_role("checkbox", name="Tick me").wait_for()
+        order = [("build", build, "FirstName"), ("baseline", baseline, "Tick me")]
+        for _ in range(args.warmup):
+            for _label, page, name in order:
+                timed_click(page, name)
+        for _ in range(args.rounds):
+            samples: dict[str, list[float]] = {"build": [], "baseline": []}
+            for i in range(args.clicks):
+                # Alternate which page goes first so both see the same drift.
+                for label, page, name in order if i % 2 == 0 else reversed(order):
+                    samples[label].append(timed_click(page, name))
+                    time.sleep(0.05)
+            rounds.append(samples)
+            _print_round(len(rounds), samples)
 
     ratios = [statistics.median(r["build"]) / statistics.median(r["baseline"]) for r in rounds]
     every = {k: [v for r in rounds for v in r[k]] for k in ("build", "baseline")}

@@ -21,16 +21,15 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
-from benchmarks.builder_rerun import IDLE, WATCH_MESSAGES  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_until_idle  # noqa: E402
+from benchmarks.builder_rerun import IDLE, side_by_side  # noqa: E402
+from tests.e2e.conftest import wait_until_idle  # noqa: E402
 
 PHONE = "CustomerEndpoint.Address"
 DEMO_PHONE = "+15555550100"      # the demo data's one-profile phone: the Success branch
@@ -79,40 +78,24 @@ def main() -> None:
     args = parser.parse_args()
     cpu: dict[str, list[float]] = {"lookup": [], "baseline": []}
     wall: dict[str, list[float]] = {"lookup": [], "baseline": []}
-    with tempfile.TemporaryDirectory() as data:
-        app, app_url = start_streamlit(args.app, Path(data) / "app")
-        base, base_url = start_streamlit(ROOT / "benchmarks" / "one_button_app.py", Path(data) / "base")
-        try:
-            with sync_playwright() as p:
-                # One browser per page, so each stays the foreground page (no throttled frames).
-                browsers = [p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                            for _ in range(2)]
-                lookup, baseline = (b.new_page(viewport={"width": 1400, "height": 1000}) for b in browsers)
-                for page in (lookup, baseline):
-                    page.add_init_script(WATCH_MESSAGES)
-                open_lookup(lookup, app_url)
-                baseline.goto(base_url)
-                wait_until_idle(baseline)
-                order = [("lookup", lookup, app.pid), ("baseline", baseline, base.pid)]
-                for _ in range(args.warmup):
-                    for _name, page, _pid in order:
-                        timed_click(page)
-                if not lookup.get_by_text("Success branch").count():
-                    raise SystemExit("the demo phone number did not take the Success branch")
-                for i in range(args.rounds):
-                    pair = {}
-                    for name, page, pid in order if i % 2 == 0 else order[::-1]:
-                        pair[name], walls = batch(page, pid, args.clicks)
-                        cpu[name].append(pair[name])
-                        wall[name].extend(walls)
-                    ratio = pair["lookup"] / pair["baseline"]
-                    print(f"round {i + 1}: lookup {pair['lookup']:.1f} ms CPU/click, one-button "
-                          f"{pair['baseline']:.1f} ms CPU/click, ratio {ratio:.2f}", flush=True)
-                for b in browsers:
-                    b.close()
-        finally:
-            stop(app)
-            stop(base)
+    with side_by_side(args.app, ROOT / "benchmarks" / "one_button_app.py") as pages:
+        lookup, baseline = pages.app_page, pages.baseline_page
+        open_lookup(lookup, pages.app_url)
+        order = [("lookup", lookup, pages.app.pid), ("baseline", baseline, pages.baseline.pid)]
+        for _ in range(args.warmup):
+            for _name, page, _pid in order:
+                timed_click(page)
+        if not lookup.get_by_text("Success branch").count():
+            raise SystemExit("the demo phone number did not take the Success branch")
+        for i in range(args.rounds):
+            pair = {}
+            for name, page, pid in order if i % 2 == 0 else order[::-1]:
+                pair[name], walls = batch(page, pid, args.clicks)
+                cpu[name].append(pair[name])
+                wall[name].extend(walls)
+            ratio = pair["lookup"] / pair["baseline"]
+            print(f"round {i + 1}: lookup {pair['lookup']:.1f} ms CPU/click, one-button "
+                  f"{pair['baseline']:.1f} ms CPU/click, ratio {ratio:.2f}", flush=True)
     ratios = [a / b for a, b in zip(cpu["lookup"], cpu["baseline"], strict=True)]
     lc, bc = statistics.median(cpu["lookup"]), statistics.median(cpu["baseline"])
     lw, bw = statistics.median(wall["lookup"]), statistics.median(wall["baseline"])
