@@ -17,7 +17,6 @@ import streamlit as st
 
 from components import build_state
 from components.batch_contacts import ContactsSource
-from components.build_state import EditingContext
 from components.connection import ActiveConnection
 from components.text import literal
 from profile_block.model.block import GetProfileBlock
@@ -69,7 +68,7 @@ class BatchRun:
     where: str
     started_at: str
     block: GetProfileBlock                     # the copy it ran (a row's path is traced on it)
-    editing: EditingContext | None             # the flow that block was in, if it came from one
+    editing: build_state.EditingContext | None  # the flow that block was in, if it came from one
     _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def frame(self) -> pd.DataFrame:
