@@ -22,16 +22,21 @@ def sidebar_endpoint(page: Page) -> str:
     return re.search(r"http://127\.0\.0\.1:\d+", status.inner_text())[0]
 
 
+def open_faults(page: Page) -> None:
+    """The Data page's Faults section, through the sidebar's navigation."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Data").click()
+    wait_until_idle(page)
+    page.get_by_role("radio", name="Faults", exact=True).click()
+    wait_until_idle(page)
+
+
 @pytest.fixture
 def faults_page(page: Page, app_url: str) -> Iterator[Page]:
     """The Data page's Faults section; every fault is off again afterwards (the app is shared)."""
     page.goto(app_url)
     wait_until_idle(page)
     endpoint = sidebar_endpoint(page)
-    page.get_by_role("link", name="Data").click()
-    wait_until_idle(page)
-    page.get_by_role("radio", name="Faults", exact=True).click()
-    wait_until_idle(page)
+    open_faults(page)
     try:
         yield page
     finally:
@@ -65,10 +70,7 @@ def test_error_rate_one_lands_a_lookup_on_the_error_branch(faults_page: Page, ap
     expect(banner(page)).to_contain_text("Error branch")
     expect(banner(page)).to_contain_text("InternalServerException")
 
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Data").click()
-    wait_until_idle(page)
-    page.get_by_role("radio", name="Faults", exact=True).click()
-    wait_until_idle(page)
+    open_faults(page)
     expect(page.get_by_text("Faults are on: error_rate 1.0")).to_be_visible()
     page.get_by_role("button", name="Turn all off").click()
     wait_until_idle(page)
@@ -94,8 +96,5 @@ def test_throttling_the_next_3_calls_throttles_the_lookup_and_then_clears(faults
     run_lookup(page, "+15555550100")        # the 3 throttled calls are spent by the first lookup
     expect(banner(page)).to_contain_text("Success branch")
 
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Data").click()
-    wait_until_idle(page)
-    page.get_by_role("radio", name="Faults", exact=True).click()
-    wait_until_idle(page)
+    open_faults(page)
     expect(page.get_by_text("No faults: every")).to_be_visible()
