@@ -34,6 +34,12 @@ def open_batch(page: Page, app_url: str) -> None:
     expect(page.get_by_role("heading", name=re.compile("^Batch run"))).to_be_visible()
 
 
+def upload(page: Page, contacts: Path) -> None:
+    """Put ``contacts`` in the page's contacts uploader and let the run it causes end."""
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
+    wait_until_idle(page)
+
+
 def run_and_wait(page: Page) -> None:
     page.get_by_role("button", name="Run batch").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=RUN_TIMEOUT_MS)
@@ -78,8 +84,7 @@ def test_upload_run_table_chart_filter_and_download(page: Page, app_url: str, tm
     contacts = tmp_path / "contacts.csv"
     contacts.write_text(CONTACTS)
     open_batch(page, app_url)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
-    wait_until_idle(page)
+    upload(page, contacts)
     expect(page.get_by_text("contacts.csv · 5 test contacts · checks the branch")).to_be_visible()
 
     run_and_wait(page)
@@ -123,8 +128,7 @@ def test_a_bad_upload_says_why_and_keeps_the_run_disabled(page: Page, app_url: s
     bad = tmp_path / name
     bad.write_text("name,Phone\nmaria,+15555550100\n")
     open_batch(page, app_url)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-    wait_until_idle(page)
+    upload(page, bad)
     expect(page.get_by_text(f"{name}: unknown columns 'name', 'Phone'")).to_be_visible()
     expect(page.get_by_role("button", name="Run batch")).to_be_disabled()
     assert page.locator(".katex").count() == 0
@@ -177,8 +181,7 @@ def test_downloads_neutralise_formulas_and_keep_phone_numbers(page: Page, app_ur
                         f'"{hyperlink.replace(chr(34), chr(34) * 2)}",+15555550100,NoneFoundError\n'
                         "@SUM(A1),+15555550199,NoneFoundError\n")
     open_batch(page, app_url)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
-    wait_until_idle(page)
+    upload(page, contacts)
     run_and_wait(page)
     assert [r["id"] for r in table(page, count=2)] == [hyperlink, "@SUM(A1)"]
     everything = downloaded_csv(page, re.compile("Download all 2 rows shown"))
@@ -195,8 +198,7 @@ def test_after_leaving_and_coming_back_the_page_says_which_file_the_contacts_cam
     contacts = tmp_path / "regression.csv"
     contacts.write_text(CONTACTS)
     open_batch(page, app_url)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
-    wait_until_idle(page)
+    upload(page, contacts)
     expect(page.get_by_text("regression.csv · 5 test contacts")).to_be_visible()
     nav = page.get_by_test_id("stSidebarNavItems")
     nav.get_by_role("link", name="Build").click()
@@ -213,8 +215,7 @@ def test_after_leaving_and_coming_back_the_page_says_which_file_the_contacts_cam
     expect(page.get_by_role("button", name="Run batch")).to_be_disabled()
 
     # The demo examples replace an upload in the box too: the box never shows a file not in use.
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(contacts))
-    wait_until_idle(page)
+    upload(page, contacts)
     page.get_by_role("button", name="Use the demo examples").click()
     wait_until_idle(page)
     expect(page.locator('[data-testid="stFileUploaderFile"]')).to_have_count(0)
