@@ -8,13 +8,19 @@ name, not one of this machine's. So the app runs only for allowed host names: th
 names a team's reverse proxy passes on). ``*.localhost`` is not allowed by default: browsers
 resolve it to loopback themselves, but not every resolver does; an operator who uses such a name
 lists it.
+
+Checked twice: ``HostCheck`` (ASGI middleware, app.py) refuses such a request before Streamlit
+serves anything, and the script (studio.py) refuses to run under one, for a server started without
+that middleware (``streamlit run studio.py``, AppTest).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 ALLOWED_HOSTS = "STUDIO_ALLOWED_HOSTS"   # comma-separated host names the app answers besides loopback
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")   # as the refusal names them
@@ -99,3 +105,40 @@ def request_host(request_headers: Mapping[str, str]) -> str | None:
 def _clip(text: str) -> str:
     """A visitor's text, short enough for one sentence."""
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS - 1] + "…"
+
+
+class HostCheck:
+    """ASGI middleware: every request under a host name the app does not answer (``host_refusal``)
+    gets that sentence and nothing else: an HTTP request a 400 plain-text answer, a WebSocket its
+    handshake refused (403), before the application behind it sees either. So a rebound name loads
+    no page, no script, no static file and opens no session. The lifespan passes through.
+
+    ``environ`` is read on each request (``STUDIO_ALLOWED_HOSTS`` as the process has it)."""
+
+    def __init__(self, app: Any, environ: Mapping[str, str] | None = None) -> None:
+        self.app = app
+        self._environ = environ
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            hosts = [value.decode("latin-1") for name, value in scope.get("headers", ())
+                     if name.lower() == b"host"]
+            refusal = host_refusal(hosts, os.environ if self._environ is None else self._environ)
+            if refusal is not None:
+                await _refuse(scope, send, refusal)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _refuse(scope: dict[str, Any], send: Any, refusal: str) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})   # before accept: HTTP 403, no session
+        return
+    body = refusal.encode("utf-8")
+    await send({"type": "http.response.start", "status": 400, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode("ascii")),
+        (b"x-content-type-options", b"nosniff"),
+        (b"cache-control", b"no-store"),
+    ]})
+    await send({"type": "http.response.body", "body": body})
