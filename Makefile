@@ -22,7 +22,7 @@ chromium:
 # The app's own modules, byte-compiled ahead of a start. Python writes these files itself on a first
 # import, unless PYTHONDONTWRITEBYTECODE is set (as on these machines): then every start compiled its 88
 # modules again, on the cold start's path (benchmarks/cold_start.py). Only changed files are redone.
-APP_SOURCES := app.py app_pages components profile_block profiles_sandbox studio_files
+APP_SOURCES := app.py studio.py local_sandbox.py app_pages components profile_block profiles_sandbox studio_files
 
 compile: $(STAMP)
 	$(PY) -m compileall -q $(APP_SOURCES)

@@ -4,10 +4,10 @@ It leaves an ``ActiveConnection`` in ``st.session_state["connection"]`` for page
 custom search keys of the selected domain in ``st.session_state["custom_keys"]`` (the Build page's
 key picker offers them). The local sandbox's domain is picked here too (the demo domain first); the
 Data page switches it with ``use_local_domain`` and calls ``forget_domains`` after it created or
-deleted a domain or a key. The local service itself is started by app.py (the only module allowed
-to import ``profiles_sandbox``) on a background thread, after the first run drew its page, and
-handed in as a ``BackgroundStart`` of a ``LocalService``: until it is up the panel says it is starting,
-and a timer runs the app again as soon as it is (``_until_started``).
+deleted a domain or a key. The local service itself is started by local_sandbox (the only app module
+allowed to import ``profiles_sandbox``) on a background thread, when the server starts (app.py), and
+handed in as a ``BackgroundStart`` of a ``LocalService``: should it not be up yet, the panel says it is
+starting, and a timer runs the app again as soon as it is (``_until_started``).
 
 Secret keys are never asked for nor shown: AWS credentials come from the standard boto3 chain.
 """
@@ -40,7 +40,7 @@ STARTING_POLL_S = 0.25     # how often the sidebar looks whether the local servi
 
 @dataclass(frozen=True)
 class LocalService:
-    """The in-process local Customer Profiles service, as app.py started it."""
+    """The in-process local Customer Profiles service, as local_sandbox started it."""
 
     endpoint_url: str
     domain: str
@@ -222,8 +222,8 @@ def _until_started(start: BackgroundStart[LocalService]) -> None:
 def render_sidebar(start_local: BackgroundStart[LocalService]) -> ActiveConnection:
     """Draw the panel; store and return the active connection, and the domain's custom keys.
 
-    ``start_local`` is the local service's start; the panel does not begin it (app.py does, after
-    the page is drawn), it shows whether it is up."""
+    ``start_local`` is the local service's start; the panel does not begin it (app.py does, with the
+    server; studio.py after the page is drawn), it shows whether it is up."""
     sidebar = st.sidebar
     sidebar.subheader("Connection", anchor=False)
     backend = sidebar.radio("Backend", [LOCAL, AWS], key="conn_backend", horizontal=True,

@@ -1,9 +1,10 @@
 """Something slow to start (the local Customer Profiles service), started once on a background thread.
 
-app.py keeps one ``BackgroundStart`` per process (``st.cache_resource``) and begins it after the first
-run has drawn its page, so that importing, seeding and serving the local service is not on the first
-paint's path (benchmarks/cold_start.py). Until it is up the sidebar says it is starting
-(components.connection); it never guesses a status.
+local_sandbox keeps one ``BackgroundStart`` per process. app.py begins it when the server starts; a
+session's script (studio.py, run without app.py) begins it after its first run has drawn its page.
+Either way importing, seeding and serving the local service is not on a page run's path
+(benchmarks/cold_start.py). Until it is up the sidebar says it is starting (components.connection);
+it never guesses a status.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AppTest helpers for the Build page, and the data folder every AppTest of app.py uses.
+"""AppTest helpers for the Build page, and the data folder every AppTest of studio.py uses.
 
 The page's sections are keyed fragments: after an interaction AppTest holds only the parts
 that reran (that is what the browser redraws too). ``full`` reruns the whole page, as a
@@ -24,16 +24,16 @@ from profile_block.model.block import GetProfileBlock
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_PAGE = ROOT / "app_pages" / "build.py"
-APP = ROOT / "app.py"
+APP = ROOT / "studio.py"
 TIMEOUT = 30  # seconds; generous because other test suites share the two cores
 DATA_DIR = "STUDIO_DATA_DIR"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """app.py starts its local service once per process (st.cache_resource) with its data in
+    """The local service starts once per process (local_sandbox) with its data in
     STUDIO_DATA_DIR, by default the repository's own .data folder: a developer's data. Every AppTest
-    of app.py in this session uses a temporary folder instead, set before the first one runs."""
+    of studio.py in this session uses a temporary folder instead, set before the first one runs."""
     folder = tmp_path_factory.mktemp("studio-data")
     previous = os.environ.get(DATA_DIR)
     os.environ[DATA_DIR] = str(folder)
@@ -75,7 +75,7 @@ def full(at: AppTest) -> AppTest:
 
 
 def until_started(at: AppTest, timeout_s: float = 60) -> AppTest:
-    """Run app.py until its sidebar no longer says the local service is starting. The first run
+    """Run studio.py until its sidebar no longer says the local service is starting. The first run
     of a process begins the start on a background thread and draws the page; in the browser a
     timer of the sidebar runs the app again once the service is up (components.connection);
     AppTest runs no timers, so this reruns instead."""

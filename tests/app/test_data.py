@@ -1,4 +1,4 @@
-"""The Data page's logic through AppTest of the whole app (app.py starts the real local service),
+"""The Data page's logic through AppTest of the whole app (studio.py starts the real local service),
 checked with boto3: domains created or deleted here change the domain in use everywhere, reset
 is asked twice, faults are set and turned off from the page, the form clears an emptied field,
 custom keys are added and attached. Each test leaves the demo domain as it found it."""

@@ -1,4 +1,4 @@
-"""AppTests of app.py keep the local service's data in a temporary folder, never in the
+"""AppTests of studio.py keep the local service's data in a temporary folder, never in the
 repository's .data folder (a developer's own profiles)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""app.py freezes the process's long-lived objects again whenever a run grew it by new modules
+"""studio.py freezes the process's long-lived objects again whenever a run grew it by new modules
 (a page's first table imports pandas and pyarrow), so Streamlit's gc.collect() after every run
 does not walk them; a run that imports nothing freezes nothing (benchmarks/lookup_click.py)."""
 

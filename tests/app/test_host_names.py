@@ -1,4 +1,4 @@
-"""app.py under a Host it does not answer: one sentence, and nothing else runs (AppTest).
+"""studio.py under a Host it does not answer: one sentence, and nothing else runs (AppTest).
 
 AppTest has no browser request, so the request's headers are handed in where Streamlit reads them
 (``st.context.headers`` asks the session's client context); the real browser test is

@@ -1,6 +1,6 @@
-"""The sidebar connection panel through AppTest of the whole app (app.py, default page).
+"""The sidebar connection panel through AppTest of the whole app (studio.py, default page).
 
-Local sandbox: app.py starts the real local service in-process (data in the session's temporary
+Local sandbox: studio.py starts the real local service in-process (data in the session's temporary
 folder, tests/app/conftest.isolated_data_dir).
 AWS: an isolated AWS config, so no real account is touched and nothing leaves the machine; the
 "works" case points the AWS backend's endpoint URL at a local service.
@@ -24,7 +24,7 @@ from profile_block.running.exposure import ALLOW_ENDPOINT_URL
 from profiles_sandbox.server import start_in_thread
 from tests.app.conftest import shown, until_started
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "studio.py"
 
 
 @pytest.fixture

@@ -65,8 +65,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, its local service started: the first visit begins the start and the sidebar fills
-    in once it is up (tests/e2e/test_cold_start.py); the tests open the app after that."""
+    """The app, its local service up (it starts with the server: tests/e2e/test_cold_start.py) and
+    the sidebar connected to it once; the tests open the app after that."""
     proc, url = start_streamlit(ROOT / "app.py", tmp_path_factory.mktemp("studio-data"))
     try:
         context = browser.new_context()

@@ -63,7 +63,7 @@ def test_request_and_response_are_shown_and_a_demo_button_runs(page: Page, app_u
 
 def test_a_deep_link_to_lookup_runs_the_router_and_its_sidebar(page: Page, app_url: str):
     # Opened by its address as the first request, the page must still get the connection panel
-    # (a pages/ folder beside app.py would make Streamlit run the page alone, unconnected).
+    # (a pages/ folder beside studio.py would make Streamlit run the page alone, unconnected).
     page.goto(app_url + "/lookup")
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="Try the block: live lookup")).to_be_visible()

@@ -1,6 +1,6 @@
 """The large Customer Profiles model is parsed once per process: the local service's routes and
 CSV loads share one model, and the app's clients read it through the loader the service used
-(app.py wires them with aws.share_data_loader; benchmarks/cold_start.py)."""
+(local_sandbox.py wires them with aws.share_data_loader; benchmarks/cold_start.py)."""
 
 from __future__ import annotations
 
