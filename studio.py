@@ -15,6 +15,7 @@ only its URL.
 import gc
 import os
 import sys
+from pathlib import Path
 
 import streamlit as st
 
@@ -22,6 +23,8 @@ from components import connection
 from components.text import literal
 from local_sandbox import local_service_start
 from profile_block.running.host_names import host_refusal
+
+PAGE_ICON = Path(__file__).resolve().parent / "assets" / "page-icon.png"
 
 # First of all, which name the browser used: under a name that is not allowed (a web page that
 # pointed its own name at this machine: DNS rebinding) nothing else runs: no sidebar, no connection,
@@ -31,7 +34,9 @@ if _refusal:
     st.error(literal(_refusal), icon=":material/block:")
     st.stop()
 
-st.set_page_config(page_title="Get-profile block studio", page_icon=":material/person_search:", layout="wide")
+# The tab's icon is a file of ours: a ":material/...:" icon there makes every browser fetch it from
+# fonts.gstatic.com (tests/e2e/test_offline.py).
+st.set_page_config(page_title="Get-profile block studio", page_icon=str(PAGE_ICON), layout="wide")
 
 PAGES = [
     st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),

@@ -1,0 +1,31 @@
+"""The app asks nothing of the internet: every page a browser opens loads from the app's own server
+only (its scripts, fonts, icons, the tab's icon), so it works the same on a machine with no internet
+and tells no third party that it was opened."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser
+
+from tests.e2e.conftest import wait_until_idle
+
+PAGES = ("", "lookup", "batch", "data")
+
+
+def test_every_page_loads_from_the_app_only(browser: Browser, app_url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})    # nothing cached
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    try:
+        page = context.new_page()
+        for path in PAGES:
+            page.goto(f"{app_url}/{path}")
+            wait_until_idle(page)
+            page.wait_for_timeout(300)      # the tab's icon is asked for after the page is drawn
+    finally:
+        context.close()
+    app = urlsplit(app_url).netloc
+    elsewhere = sorted({url for url in requested
+                        if urlsplit(url).scheme not in ("blob", "data") and urlsplit(url).netloc != app})
+    assert requested and elsewhere == []
