@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.connection import CONNECTION
 from profile_block.running.host_names import ALLOWED_HOSTS
-from tests.app.conftest import APP, TIMEOUT, texts
+from tests.app.conftest import APP, TIMEOUT, texts, until_started
 
 
 def opened_under(monkeypatch: pytest.MonkeyPatch, host: str) -> AppTest:
@@ -38,6 +38,7 @@ def test_under_another_host_the_app_says_why_and_runs_nothing(monkeypatch):
 
 def test_an_allowed_host_runs_the_app(monkeypatch):
     monkeypatch.setenv(ALLOWED_HOSTS, "studio.example")
-    at = opened_under(monkeypatch, "studio.example:8501")
+    # Until the local service is up (alone, this is the process's first start of it).
+    at = until_started(opened_under(monkeypatch, "studio.example:8501"))
     assert not at.error and at.session_state[CONNECTION].ok
     assert "block" in at.session_state
