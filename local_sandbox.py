@@ -11,7 +11,6 @@ any browser asks: the first page finds it up); studio.py, run without app.py (Ap
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 from components.connection import LocalService
@@ -19,8 +18,6 @@ from components.service_start import BackgroundStart
 from profile_block.running import aws
 
 ROOT = Path(__file__).resolve().parent
-_lock = threading.Lock()
-_start: BackgroundStart[LocalService] | None = None
 
 
 def _start_local_service() -> LocalService:
@@ -40,10 +37,9 @@ def _start_local_service() -> LocalService:
     return LocalService(running.endpoint_url, DEMO_DOMAIN, DEMO_EXAMPLES)
 
 
+_START = BackgroundStart(_start_local_service, name="local-service-start")   # made once, on import
+
+
 def local_service_start() -> BackgroundStart[LocalService]:
     """This process's start of the local service (not begun until someone calls ``begin()``)."""
-    global _start
-    with _lock:
-        if _start is None:
-            _start = BackgroundStart(_start_local_service, name="local-service-start")
-        return _start
+    return _START
