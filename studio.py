@@ -16,6 +16,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -24,7 +25,10 @@ from components.text import literal
 from local_sandbox import local_service_start
 from profile_block.running.host_names import host_refusal
 
-PAGE_ICON = Path(__file__).resolve().parent / "assets" / "page-icon.png"
+# The tab's icon, as a data: URL. A ":material/...:" icon makes every browser fetch it from
+# fonts.gstatic.com (tests/e2e/test_offline.py); an image file is read, hashed and registered as a
+# media file on every run of every page; a URL is passed on as it is.
+PAGE_ICON = "data:image/svg+xml," + quote((Path(__file__).parent / "assets" / "page-icon.svg").read_text())
 
 # First of all, which name the browser used: under a name that is not allowed (a web page that
 # pointed its own name at this machine: DNS rebinding) nothing else runs: no sidebar, no connection,
@@ -34,9 +38,7 @@ if _refusal:
     st.error(literal(_refusal), icon=":material/block:")
     st.stop()
 
-# The tab's icon is a file of ours: a ":material/...:" icon there makes every browser fetch it from
-# fonts.gstatic.com (tests/e2e/test_offline.py).
-st.set_page_config(page_title="Get-profile block studio", page_icon=str(PAGE_ICON), layout="wide")
+st.set_page_config(page_title="Get-profile block studio", page_icon=PAGE_ICON, layout="wide")
 
 PAGES = [
     st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),
