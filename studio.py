@@ -27,7 +27,10 @@ from profile_block.running.host_names import host_refusal
 
 # The tab's icon, as a data: URL. A ":material/...:" icon makes every browser fetch it from
 # fonts.gstatic.com (tests/e2e/test_offline.py); an image file is read, hashed and registered as a
-# media file on every run of every page; a URL is passed on as it is.
+# media file on every run of every page; a URL is passed on as it is. Any of them but the material
+# one costs the process's first run CPU once: an image or URL makes Streamlit import numpy and PIL
+# (~150 ms), an emoji makes it compile its emoji table (~130 ms); in cold-start A/Bs both were
+# within the noise (benchmarks/cold_start.py).
 PAGE_ICON = "data:image/svg+xml," + quote((Path(__file__).parent / "assets" / "page-icon.svg").read_text())
 
 # First of all, which name the browser used: under a name that is not allowed (a web page that
