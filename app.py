@@ -8,13 +8,19 @@ things a plain script cannot have, because they happen before any browser sessio
   * the local Customer Profiles service starts with the server, on a background thread
     (local_sandbox), while the first browser is still loading Streamlit's scripts: the first page
     finds it up, with no "starting" status, no polling and no second run (benchmarks/cold_start.py).
+It also answers /favicon.png, the tab's icon every page asks for, with assets/page-icon.png (a route
+of ours takes precedence over Streamlit's file of that name): studio.py says why not page_icon.
 """
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Route
 
 from local_sandbox import local_service_start
 from profile_block.running.host_names import HostCheck
@@ -26,4 +32,12 @@ async def _start_local_service(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("studio.py", lifespan=_start_local_service, middleware=[Middleware(HostCheck)])
+TAB_ICON = Path(__file__).parent / "assets" / "page-icon.png"
+
+
+async def _tab_icon(_request: Request) -> FileResponse:
+    return FileResponse(TAB_ICON, media_type="image/png")
+
+
+app = st.App("studio.py", lifespan=_start_local_service, middleware=[Middleware(HostCheck)],
+             routes=[Route("/favicon.png", _tab_icon, methods=["GET", "HEAD"])])

@@ -15,8 +15,6 @@ only its URL.
 import gc
 import os
 import sys
-from pathlib import Path
-from urllib.parse import quote
 
 import streamlit as st
 
@@ -25,13 +23,13 @@ from components.text import literal
 from local_sandbox import local_service_start
 from profile_block.running.host_names import host_refusal
 
-# The tab's icon, as a data: URL. A ":material/...:" icon makes every browser fetch it from
-# fonts.gstatic.com (tests/e2e/test_offline.py); an image file is read, hashed and registered as a
-# media file on every run of every page; a URL is passed on as it is. Any of them but the material
-# one costs the process's first run CPU once: an image or URL makes Streamlit import numpy and PIL
-# (~150 ms), an emoji makes it compile its emoji table (~130 ms); in cold-start A/Bs both were
-# within the noise (benchmarks/cold_start.py).
-PAGE_ICON = "data:image/svg+xml," + quote((Path(__file__).parent / "assets" / "page-icon.svg").read_text())
+# The tab's icon is app.py's: the server answers /favicon.png with assets/page-icon.png. Here no
+# page_icon and no page has an icon, because each way of giving one costs every start: a
+# ":material/...:" icon (also a page's, which the tab takes when page_icon is unset) makes every
+# browser fetch it from fonts.gstatic.com (tests/e2e/test_offline.py); any image or URL makes
+# Streamlit import numpy and PIL on the first run (~150 ms of CPU); an emoji makes it compile its
+# emoji table (~130 ms). That CPU competes with the browser drawing the first page: 0.08-0.10 of
+# the cold-start ratio (benchmarks/cold_start.py; tests/app/test_first_run_imports.py).
 
 # First of all, which name the browser used: under a name that is not allowed (a web page that
 # pointed its own name at this machine: DNS rebinding) nothing else runs: no sidebar, no connection,
@@ -41,13 +39,13 @@ if _refusal:
     st.error(literal(_refusal), icon=":material/block:")
     st.stop()
 
-st.set_page_config(page_title="Get-profile block studio", page_icon=PAGE_ICON, layout="wide")
+st.set_page_config(page_title="Get-profile block studio", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/build.py", title="Build", icon=":material/construction:", default=True),
-    st.Page("app_pages/lookup.py", title="Lookup", icon=":material/search:"),
-    st.Page("app_pages/batch.py", title="Batch", icon=":material/playlist_play:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
+    st.Page("app_pages/build.py", title="Build", default=True),
+    st.Page("app_pages/lookup.py", title="Lookup"),
+    st.Page("app_pages/batch.py", title="Batch"),
+    st.Page("app_pages/data.py", title="Data"),
 ]
 
 

@@ -5,10 +5,11 @@ and tells no third party that it was opened."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import wait_until_idle
+from tests.e2e.conftest import ROOT, wait_until_idle
 
 PAGES = ("", "lookup", "batch", "data")
 
@@ -29,3 +30,22 @@ def test_every_page_loads_from_the_app_only(browser: Browser, app_url: str):
     elsewhere = sorted({url for url in requested
                         if urlsplit(url).scheme not in ("blob", "data") and urlsplit(url).netloc != app})
     assert requested and elsewhere == []
+
+
+def test_the_tabs_icon_is_the_apps_own(browser: Browser, app_url: str):
+    """The server answers /favicon.png with assets/page-icon.png (app.py), and every page, a deep
+    link too, keeps it as the tab's icon (no page icon replaces it: studio.py)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for path in ("", "lookup"):
+            page.goto(f"{app_url}/{path}")
+            wait_until_idle(page)
+            page.wait_for_timeout(300)
+            icon = page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
+            assert icon == f"{app_url}/favicon.png", path
+    finally:
+        context.close()
+    with urlopen(f"{app_url}/favicon.png", timeout=10) as answer:
+        assert answer.headers["Content-Type"] == "image/png"
+        assert answer.read() == (ROOT / "assets" / "page-icon.png").read_bytes()
