@@ -8,8 +8,9 @@ things a plain script cannot have, because they happen before any browser sessio
   * the local Customer Profiles service starts with the server, on a background thread
     (local_sandbox), while the first browser is still loading Streamlit's scripts: the first page
     finds it up, with no "starting" status, no polling and no second run (benchmarks/cold_start.py).
-It also answers /favicon.png, the tab's icon every page asks for, with assets/page-icon.png (a route
-of ours takes precedence over Streamlit's file of that name): studio.py says why not page_icon.
+It also answers /favicon.png (under server.baseUrlPath when one is set), the tab's icon every page
+asks for, with assets/page-icon.png (a route of ours takes precedence over Streamlit's file of that
+name): studio.py says why not page_icon.
 """
 
 from collections.abc import AsyncIterator
@@ -39,5 +40,12 @@ async def _tab_icon(_request: Request) -> FileResponse:
     return FileResponse(TAB_ICON, media_type="image/png")
 
 
+def _tab_icon_paths() -> list[str]:
+    """Where pages ask for the tab's icon: next to them, so under the base path when there is one
+    (the configuration is read before this module is)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return [f"/{base}/favicon.png" if base else "/favicon.png"]
+
+
 app = st.App("studio.py", lifespan=_start_local_service, middleware=[Middleware(HostCheck)],
-             routes=[Route("/favicon.png", _tab_icon, methods=["GET", "HEAD"])])
+             routes=[Route(path, _tab_icon, methods=["GET", "HEAD"]) for path in _tab_icon_paths()])

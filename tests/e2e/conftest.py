@@ -28,18 +28,20 @@ TIMEOUT_MS = 20_000      # every wait of a page and every expect(...): the machi
 expect.set_options(timeout=TIMEOUT_MS)     # (Playwright's own default for expect is 5 s)
 
 
-def start_streamlit(script: Path, data_dir: Path, poll_s: float = 0.3) -> tuple[subprocess.Popen, str]:
+def start_streamlit(script: Path, data_dir: Path, poll_s: float = 0.3,
+                    base_path: str = "") -> tuple[subprocess.Popen, str]:
     """Start `streamlit run script` headless; return the process and its URL once healthy (asked
-    every ``poll_s``: benchmarks/cold_start.py times the start and asks often)."""
+    every ``poll_s``: benchmarks/cold_start.py times the start and asks often). ``base_path``: served
+    under that path (server.baseUrlPath), as behind a proxy that shares one name between apps."""
     port = free_port()
     env = dict(os.environ, STUDIO_DATA_DIR=str(data_dir))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", "--server.baseUrlPath", base_path],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -4,12 +4,13 @@ and tells no third party that it was opened."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import ROOT, wait_until_idle
+from tests.e2e.conftest import ROOT, start_streamlit, stop, wait_until_idle
 
 PAGES = ("", "lookup", "batch", "data")
 
@@ -32,20 +33,32 @@ def test_every_page_loads_from_the_app_only(browser: Browser, app_url: str):
     assert requested and elsewhere == []
 
 
-def test_the_tabs_icon_is_the_apps_own(browser: Browser, app_url: str):
-    """The server answers /favicon.png with assets/page-icon.png (app.py), and every page, a deep
-    link too, keeps it as the tab's icon (no page icon replaces it: studio.py)."""
+def _tab_icon_is_ours(browser: Browser, url: str) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
         for path in ("", "lookup"):
-            page.goto(f"{app_url}/{path}")
+            page.goto(f"{url}/{path}")
             wait_until_idle(page)
             page.wait_for_timeout(300)
             icon = page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
-            assert icon == f"{app_url}/favicon.png", path
+            assert icon == f"{url}/favicon.png", path
     finally:
         context.close()
-    with urlopen(f"{app_url}/favicon.png", timeout=10) as answer:
+    with urlopen(f"{url}/favicon.png", timeout=10) as answer:
         assert answer.headers["Content-Type"] == "image/png"
         assert answer.read() == (ROOT / "assets" / "page-icon.png").read_bytes()
+
+
+def test_the_tabs_icon_is_the_apps_own(browser: Browser, app_url: str):
+    """The server answers /favicon.png with assets/page-icon.png (app.py), and every page, a deep
+    link too, keeps it as the tab's icon (no page icon replaces it: studio.py)."""
+    _tab_icon_is_ours(browser, app_url)
+
+
+def test_under_a_base_path_the_tabs_icon_is_the_apps_own_too(browser: Browser, tmp_path: Path):
+    proc, url = start_streamlit(ROOT / "app.py", tmp_path / "data", base_path="studio")
+    try:
+        _tab_icon_is_ours(browser, url)
+    finally:
+        stop(proc)
