@@ -33,6 +33,8 @@ def test_dollar_signs_in_messages_stay_text(page: Page, app_url: str):
     no_maths(page, page.get_by_text("$.Attributes.account").first)
     # A custom key with a '$' in it.
     page.get_by_role("button", name="Add identifier").click()
+    # The second row first (right after the click the run may not have begun: idle is not enough).
+    expect(page.get_by_role("combobox", name="Search key")).to_have_count(2)
     wait_until_idle(page)
     pick(page, "Search key", "Custom key…", nth=1)
     custom = page.get_by_role("textbox", name="Custom key name")
