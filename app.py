@@ -40,12 +40,10 @@ async def _tab_icon(_request: Request) -> FileResponse:
     return FileResponse(TAB_ICON, media_type="image/png")
 
 
-def _tab_icon_paths() -> list[str]:
-    """Where pages ask for the tab's icon: next to them, so under the base path when there is one
-    (the configuration is read before this module is)."""
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return [f"/{base}/favicon.png" if base else "/favicon.png"]
-
+# Where pages ask for the tab's icon: next to them, under the base path when there is one (the
+# configuration is read before this module is).
+_BASE = str(st.get_option("server.baseUrlPath") or "").strip("/")
+TAB_ICON_PATH = f"/{_BASE}/favicon.png" if _BASE else "/favicon.png"
 
 app = st.App("studio.py", lifespan=_start_local_service, middleware=[Middleware(HostCheck)],
-             routes=[Route(path, _tab_icon, methods=["GET", "HEAD"]) for path in _tab_icon_paths()])
+             routes=[Route(TAB_ICON_PATH, _tab_icon, methods=["GET", "HEAD"])])
